@@ -1,0 +1,139 @@
+package dev.marquee.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+
+  @Test
+  void defaultsMatchTheDocumentedValues() {
+    Config config = Config.fromEnv(Map.of());
+
+    assertThat(config.http().port()).isEqualTo(3001);
+    assertThat(config.http().allowedOrigins()).isEmpty();
+    assertThat(config.dataDir().toString()).isEqualTo("./data");
+    assertThat(config.databaseUrl()).isEmpty();
+    assertThat(config.redisUrl()).isEmpty();
+    assertThat(config.log().level()).isEqualTo(Config.LogLevel.INFO);
+    assertThat(config.log().format()).isEqualTo(Config.LogFormat.JSON);
+    assertThat(config.rateLimits().controller())
+        .isEqualTo(new Config.Limit(10, Duration.ofSeconds(60)));
+    assertThat(config.rateLimits().ip()).isEqualTo(new Config.Limit(20, Duration.ofSeconds(60)));
+    assertThat(config.sessions().maxLifetime()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.sessions().inactivityTimeout()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.sessions().inactivityWarning()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.presence().idleAfter()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.presence().idleTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.adminToken()).isEmpty();
+  }
+
+  @Test
+  void existingVariableNamesAreHonoured() {
+    Config config =
+        Config.fromEnv(
+            Map.of(
+                "PORT", "8080",
+                "LOG_LEVEL", "debug",
+                "LOG_DIR", "/var/log/marquee",
+                "RATE_LIMIT_MAX_REQUESTS", "5",
+                "RATE_LIMIT_WINDOW_MS", "30000",
+                "MAX_SESSION_LIFETIME", "3600000",
+                "INACTIVITY_TIMEOUT", "120000",
+                "INACTIVITY_WARNING_THRESHOLD", "60000",
+                "REDIS_URL", "redis://localhost:6379"));
+
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.log().level()).isEqualTo(Config.LogLevel.DEBUG);
+    assertThat(config.log().dir().toString()).isEqualTo("/var/log/marquee");
+    assertThat(config.rateLimits().controller())
+        .isEqualTo(new Config.Limit(5, Duration.ofSeconds(30)));
+    assertThat(config.sessions().maxLifetime()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.sessions().inactivityTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.sessions().inactivityWarning()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.redisUrl()).contains("redis://localhost:6379");
+  }
+
+  @Test
+  void everyBadVariableIsReportedAtOnceByName() {
+    assertThatThrownBy(
+            () ->
+                Config.fromEnv(
+                    Map.of(
+                        "PORT", "eighty",
+                        "LOG_LEVEL", "loud",
+                        "RATE_LIMIT_WINDOW_MS", "-5",
+                        "DATABASE_URL", "mysql://x/y",
+                        "ALLOWED_ORIGINS", "not an origin",
+                        "ADMIN_TOKEN", "short")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(6)
+                    .anySatisfy(p -> assertThat(p).startsWith("PORT:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("LOG_LEVEL:").contains("critical"))
+                    .anySatisfy(p -> assertThat(p).startsWith("RATE_LIMIT_WINDOW_MS:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("DATABASE_URL:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("ALLOWED_ORIGINS:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("ADMIN_TOKEN:")));
+  }
+
+  @Test
+  void warningMustComeBeforeTimeout() {
+    assertThatThrownBy(
+            () ->
+                Config.fromEnv(
+                    Map.of("INACTIVITY_TIMEOUT", "1000", "INACTIVITY_WARNING_THRESHOLD", "2000")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .singleElement()
+                    .asString()
+                    .startsWith("INACTIVITY_WARNING_THRESHOLD:"));
+  }
+
+  @Test
+  void databaseUrlIsParsedLibpqStyleAndRedacted() {
+    Config config =
+        Config.fromEnv(
+            Map.of(
+                "DATABASE_URL",
+                "postgresql://app:s3cr%40t@db.example.com:6543/marquee?sslmode=require"));
+
+    DatabaseUrl url = config.databaseUrl().orElseThrow();
+    assertThat(url.host()).isEqualTo("db.example.com");
+    assertThat(url.port()).isEqualTo(6543);
+    assertThat(url.database()).isEqualTo("marquee");
+    assertThat(url.user()).isEqualTo("app");
+    assertThat(url.password()).isEqualTo("s3cr@t");
+    assertThat(url.jdbcUrl())
+        .isEqualTo("jdbc:postgresql://db.example.com:6543/marquee?sslmode=require");
+    assertThat(url.toString()).doesNotContain("s3cr");
+    assertThat(config.describe().toString()).doesNotContain("s3cr");
+  }
+
+  @Test
+  void allowedOriginsAreNormalised() {
+    Config config =
+        Config.fromEnv(
+            Map.of("ALLOWED_ORIGINS", "https://Show.Example.com/, http://localhost:5173"));
+
+    assertThat(config.http().allowedOrigins())
+        .contains(java.util.Set.of("https://show.example.com", "http://localhost:5173"));
+    assertThat(config.http().anyOrigin()).isFalse();
+    assertThat(Config.fromEnv(Map.of("ALLOWED_ORIGINS", "*")).http().anyOrigin()).isTrue();
+  }
+
+  @Test
+  void adminTokenNeverAppearsInTheDescription() {
+    Config config = Config.fromEnv(Map.of("ADMIN_TOKEN", "a-very-long-admin-secret"));
+
+    assertThat(config.describe().toString()).doesNotContain("a-very-long-admin-secret");
+    assertThat(config.adminToken()).contains("a-very-long-admin-secret");
+  }
+}
