@@ -1,0 +1,39 @@
+package dev.marquee.history;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * The hot window of each session's newest messages, for replay on rejoin. The full history lives in
+ * PostgreSQL; this window is what a reconnecting client can be caught up from without it.
+ */
+public interface RecentHistory {
+  /** How many messages per session the window keeps. */
+  int WINDOW = 100;
+
+  /** The in-process window for a single instance. */
+  static RecentHistory memory() {
+    return new MemoryRecentHistory(WINDOW);
+  }
+
+  /**
+   * Appends a message; callers append in seq order per session. Keeps the newest {@link #WINDOW}.
+   */
+  Future<Void> append(StoredMessage message);
+
+  /**
+   * The messages after {@code afterSeq} up to {@code lastSeq}, oldest first, when the window still
+   * holds all of them ({@link Replay#complete()} true); otherwise an incomplete replay and the
+   * client must refetch history. {@code afterSeq >= lastSeq} is complete and empty.
+   */
+  Future<Replay> since(String session, long afterSeq, long lastSeq);
+
+  /** Replaces the session's window, oldest first (rebuilding from the record at start-up). */
+  Future<Void> load(String session, List<StoredMessage> oldestFirst);
+
+  /** Forgets the session's window (the session ended or its history was cleared). */
+  Future<Void> drop(String session);
+
+  /** What a rejoining client can be given. */
+  record Replay(boolean complete, List<StoredMessage> messages) {}
+}

@@ -1,0 +1,86 @@
+package dev.marquee.presence;
+
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Who is in each session, by role. A member is a {@code clientId}; it may hold several connections
+ * (two tabs, a reconnect racing the old socket) and is present while it holds at least one.
+ *
+ * <p>Every call that changes presence returns the {@link Change} it made so the caller can announce
+ * exactly that, once; {@link Change.Kind#NONE} means nothing anyone needs to hear.
+ */
+public interface PresenceRegistry {
+
+  /** Presence in this process, with time from {@code clock}. */
+  static PresenceRegistry memory(Clock clock) {
+    return new MemoryPresenceRegistry(clock);
+  }
+
+  /** Adds one connection for the member (name and role as given most recently). */
+  Future<Change> join(String session, String clientId, String name, Role role, Via via);
+
+  /** Removes one connection; the member leaves with its last one. NONE if it was not present. */
+  Future<Change> leave(String session, String clientId, String reason);
+
+  /** The member was heard from. ACTIVE if it had been idle, else NONE. */
+  Future<Change> touch(String session, String clientId);
+
+  Future<Counts> counts(String session);
+
+  /** Members, oldest first. */
+  Future<List<Member>> members(String session);
+
+  /**
+   * Marks members silent for {@code idleAfter} as idle and removes those silent for {@code
+   * idleTimeout} (reason {@code idle}), across all sessions.
+   */
+  Future<List<Change>> sweep(Duration idleAfter, Duration idleTimeout);
+
+  /** Forgets every member of the session (it ended). */
+  Future<Void> drop(String session);
+
+  /** How a member is connected. */
+  enum Via {
+    WS,
+    HTTP;
+
+    public String wire() {
+      return this == WS ? "ws" : "http";
+    }
+  }
+
+  record Member(
+      String clientId,
+      String name,
+      Role role,
+      Instant joinedAt,
+      Instant lastActiveAt,
+      boolean idle,
+      Via via) {}
+
+  record Counts(int controller, int display, int idle) {
+    public static final Counts EMPTY = new Counts(0, 0, 0);
+
+    public int online() {
+      return controller + display;
+    }
+  }
+
+  record Change(String session, Kind kind, Member member, Counts counts, String reason) {
+    public enum Kind {
+      NONE,
+      JOIN,
+      LEAVE,
+      IDLE,
+      ACTIVE
+    }
+
+    public String event() {
+      return kind.name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package dev.marquee.session;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.marquee.api.ApiException;
+import dev.marquee.api.Tokens;
+import dev.marquee.bus.RoomBus;
+import dev.marquee.bus.RoomEvent;
+import dev.marquee.config.Config;
+import dev.marquee.history.RecentHistory;
+import dev.marquee.presence.PresenceRegistry;
+import io.vertx.core.Future;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions over their life: creation, lookup, ending by the owner, and the sweep that expires them,
+ * warns of inactivity and ends inactive ones. Announcements go through the room bus so members on
+ * every instance hear them.
+ */
+public final class SessionService {
+  private static final Logger log = LoggerFactory.getLogger(SessionService.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int CODE_ATTEMPTS = 8;
+
+  /** A new session and its owner token, which is shown once and kept only as a hash. */
+  public record Created(SessionState session, String ownerToken) {}
+
+  private final Config.Sessions config;
+  private final Clock clock;
+  private final SessionStore store;
+  private final SessionRecords records;
+  private final PresenceRegistry presence;
+  private final RecentHistory history;
+  private final RoomBus bus;
+  private final Optional<String> adminToken;
+
+  public SessionService(
+      Config.Sessions config,
+      Optional<String> adminToken,
+      Clock clock,
+      SessionStore store,
+      SessionRecords records,
+      PresenceRegistry presence,
+      RecentHistory history,
+      RoomBus bus) {
+    this.config = config;
+    this.adminToken = adminToken;
+    this.clock = clock;
+    this.store = store;
+    this.records = records;
+    this.presence = presence;
+    this.history = history;
+    this.bus = bus;
+  }
+
+  public static String newEpoch() {
+    return Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+  }
+
+  public Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  public Config.Sessions config() {
+    return config;
+  }
+
+  /** Creates a session, durable in PostgreSQL before this completes. */
+  public Future<Created> create(String title) {
+    return create(title, 0);
+  }
+
+  private Future<Created> create(String title, int attempt) {
+    if (attempt == CODE_ATTEMPTS) {
+      return Future.failedFuture(new IllegalStateException("no free session code found"));
+    }
+    Instant now = now();
+    SessionState session =
+        new SessionState(
+            SessionCode.random(),
+            title,
+            now,
+            now.plus(config.maxLifetime()),
+            now,
+            0,
+            newEpoch(),
+            null,
+            null,
+            null);
+    String token = Tokens.generate();
+    return records
+        .insert(session, Tokens.hash(token))
+        .compose(
+            inserted -> {
+              if (!inserted) {
+                return create(title, attempt + 1);
+              }
+              return store
+                  .put(session)
+                  .map(
+                      v -> {
+                        log.info("session created", kv("session", session.code()));
+                        return new Created(session, token);
+                      });
+            });
+  }
+
+  /** The live session, else its record (ended or not loaded), else empty. */
+  public Future<Optional<SessionState>> find(String code) {
+    return store
+        .find(code)
+        .compose(
+            live ->
+                live.isPresent()
+                    ? Future.succeededFuture(live)
+                    : records.find(code).map(r -> r.map(SessionRecords.SessionRecord::state)));
+  }
+
+  /** The live session only; empty if it ended or never existed. */
+  public Future<Optional<SessionState>> findLive(String code) {
+    return store.find(code);
+  }
+
+  /**
+   * Ends the session for its owner ({@code bearer} is the owner token) or an operator ({@code
+   * ADMIN_TOKEN}); fails with the matching {@link ApiException} otherwise.
+   */
+  public Future<SessionState> endAuthorized(String code, Optional<String> bearer) {
+    if (bearer.isEmpty()) {
+      return Future.failedFuture(
+          new ApiException(401, "unauthorized", "send the owner token as Authorization: Bearer"));
+    }
+    return records
+        .find(code)
+        .compose(
+            record -> {
+              if (record.isEmpty()) {
+                return Future.failedFuture(ApiException.notFound("no session " + code));
+              }
+              boolean owner = Tokens.matches(bearer.get(), record.get().ownerTokenHash());
+              if (!owner && !Tokens.matches(bearer.get(), adminToken)) {
+                return Future.failedFuture(
+                    new ApiException(403, "forbidden", "that token does not own this session"));
+              }
+              if (record.get().state().ended()) {
+                return Future.failedFuture(
+                    new ApiException(409, "session_ended", "the session has already ended"));
+              }
+              return end(code, EndReason.CLOSED)
+                  .compose(
+                      ended ->
+                          ended.isPresent()
+                              ? Future.succeededFuture(ended.get())
+                              : Future.failedFuture(
+                                  new ApiException(
+                                      409, "session_ended", "the session has already ended")));
+            });
+  }
+
+  /**
+   * Ends a live session once and announces it to every member. Empty if it was not live (another
+   * caller ended it first).
+   */
+  public Future<Optional<SessionState>> end(String code, EndReason reason) {
+    return store
+        .end(code, reason, now())
+        .compose(
+            ended -> {
+              if (ended.isEmpty()) {
+                return Future.succeededFuture(ended);
+              }
+              if (!records.recordEnd(code, ended.get().endedAt(), reason)) {
+                log.warn(
+                    "session end not recorded: database write buffer full", kv("session", code));
+              }
+              log.info("session ended", kv("session", code), kv("reason", reason.wire()));
+              return bus.publish(new RoomEvent.Ended(code, reason.wire()))
+                  .compose(v -> history.drop(code))
+                  .compose(v -> presence.drop(code))
+                  .map(v -> ended);
+            });
+  }
+
+  /** Expires, warns and ends sessions as of now. Safe to run concurrently with itself. */
+  public Future<Void> sweep() {
+    Instant now = now();
+    return store
+        .live()
+        .compose(
+            live -> {
+              List<Future<?>> work = new ArrayList<>();
+              for (SessionState s : live) {
+                work.add(sweepOne(s, now));
+              }
+              return Future.join(work).mapEmpty();
+            });
+  }
+
+  private Future<?> sweepOne(SessionState s, Instant now) {
+    if (!now.isBefore(s.expiresAt())) {
+      return end(s.code(), EndReason.EXPIRED);
+    }
+    Duration quiet = Duration.between(s.lastActivityAt(), now);
+    if (quiet.compareTo(config.inactivityTimeout()) >= 0) {
+      return end(s.code(), EndReason.INACTIVE);
+    }
+    if (quiet.compareTo(config.inactivityWarning()) >= 0
+        && !s.lastActivityAt().equals(s.warnedFor())) {
+      Instant endsAt = s.lastActivityAt().plus(config.inactivityTimeout());
+      return store
+          .markWarned(s.code(), s.lastActivityAt())
+          .compose(
+              marked ->
+                  marked
+                      ? bus.publish(
+                          new RoomEvent.Warning(
+                              s.code(), endsAt, Duration.between(now, endsAt).toMillis()))
+                      : Future.succeededFuture());
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The inactivity warning a member joining now should see, if the session is in that period. */
+  public Optional<RoomEvent.Warning> pendingWarning(SessionState s) {
+    Instant now = now();
+    Duration quiet = Duration.between(s.lastActivityAt(), now);
+    if (quiet.compareTo(config.inactivityWarning()) < 0) {
+      return Optional.empty();
+    }
+    Instant endsAt = s.lastActivityAt().plus(config.inactivityTimeout());
+    return Optional.of(
+        new RoomEvent.Warning(
+            s.code(), endsAt, Math.max(0, Duration.between(now, endsAt).toMillis())));
+  }
+}
