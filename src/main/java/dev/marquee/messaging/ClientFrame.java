@@ -1,0 +1,20 @@
+package dev.marquee.messaging;
+
+import dev.marquee.presence.Role;
+
+/** A decoded, validated frame from a client. */
+sealed interface ClientFrame {
+
+  /** {@code lastSeq} is -1 when the client sent none; {@code clientId} and epoch may be null. */
+  record Join(String session, Role role, String name, String clientId, long lastSeq, String epoch)
+      implements ClientFrame {}
+
+  record Send(String text, String ref) implements ClientFrame {}
+
+  record Ping(String ref) implements ClientFrame {}
+
+  record Leave() implements ClientFrame {}
+
+  /** The frame could not be accepted; answered with an {@code error} frame, socket kept open. */
+  record Invalid(String code, String message, String ref) implements ClientFrame {}
+}

@@ -1,0 +1,329 @@
+package dev.marquee.messaging;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.marquee.bus.RoomEvent;
+import dev.marquee.logging.Redact;
+import dev.marquee.presence.Role;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client socket: its state machine (new, joining, joined, closing), frame dispatch and the
+ * bounded write path. Joining and sending live in {@link JoinFlow} and {@link SendFlow}; fan-out in
+ * {@link LocalRoom}. Everything here runs on the socket's event loop.
+ */
+final class Connection {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  enum Phase {
+    NEW,
+    JOINING,
+    JOINED,
+    CLOSING
+  }
+
+  private final ServerWebSocket ws;
+  private final Realtime rt;
+  private final Rooms rooms;
+  private final String ipKey;
+  private final String ipForLogs;
+  private long joinTimer = -1;
+  private io.vertx.core.Context context;
+  private Thread loop;
+
+  private Phase phase = Phase.NEW;
+  private String session;
+  private String clientId;
+  private String name;
+  private Role role;
+  private LocalRoom room;
+  private boolean inPresence;
+  private long lastDelivered;
+  private List<RoomEvent> pending;
+
+  Connection(ServerWebSocket ws, Realtime rt, Rooms rooms, String ipKey, String remoteHost) {
+    this.ws = ws;
+    this.rt = rt;
+    this.rooms = rooms;
+    this.ipKey = ipKey;
+    this.ipForLogs = Redact.ip(remoteHost);
+  }
+
+  void start() {
+    context = rt.vertx().getOrCreateContext();
+    loop = Thread.currentThread();
+    ws.setWriteQueueMaxSize(rt.config().webSocket().writeQueueMaxBytes());
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(this::onBinary);
+    ws.exceptionHandler(this::onException);
+    ws.closeHandler(v -> onClose());
+    rooms.opened(this);
+    rt.metrics().socketRole(null, "unjoined");
+    joinTimer =
+        rt.vertx()
+            .setTimer(
+                rt.config().webSocket().joinTimeout().toMillis(),
+                id -> {
+                  joinTimer = -1;
+                  if (phase == Phase.NEW) {
+                    close(CloseCodes.POLICY, "join within the time limit");
+                  }
+                });
+  }
+
+  private void onText(String text) {
+    if (phase == Phase.CLOSING) {
+      return;
+    }
+    ClientFrame frame = FrameDecoder.decode(text);
+    if (phase == Phase.JOINED) {
+      rt.presence().touch(session, clientId).onSuccess(change -> Announce.presence(rt, change));
+    }
+    if (frame instanceof ClientFrame.Invalid invalid) {
+      error(invalid.code(), invalid.message(), invalid.ref(), 0);
+    } else if (frame instanceof ClientFrame.Join join) {
+      if (phase == Phase.NEW) {
+        JoinFlow.run(this, join);
+      } else {
+        error("bad_request", "this socket has already joined a session", null, 0);
+      }
+    } else if (phase != Phase.JOINED) {
+      error("not_joined", "send a join frame first", refOf(frame), 0);
+    } else if (frame instanceof ClientFrame.Send send) {
+      SendFlow.run(this, send);
+    } else if (frame instanceof ClientFrame.Ping ping) {
+      write(Frames.pong(ping.ref()));
+    } else if (frame instanceof ClientFrame.Leave) {
+      leavePresence("left");
+      close(CloseCodes.NORMAL, "left");
+    }
+  }
+
+  private void onBinary(Buffer data) {
+    if (phase != Phase.CLOSING) {
+      error("bad_request", "frames must be JSON text, not binary", null, 0);
+    }
+  }
+
+  private void onException(Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("max message size")) {
+      close(CloseCodes.TOO_LARGE, "message too large");
+      return;
+    }
+    log.debug("socket error", kv("ip", ipForLogs), kv("reason", message));
+  }
+
+  private void onClose() {
+    if (joinTimer >= 0) {
+      rt.vertx().cancelTimer(joinTimer);
+    }
+    Phase was = phase;
+    phase = Phase.CLOSING;
+    rooms.closed(this);
+    rt.metrics().socketRole(roleMetric(was), null);
+    if (room != null) {
+      rooms.leave(room, this);
+      room = null;
+    }
+    leavePresence("closed");
+  }
+
+  private String roleMetric(Phase was) {
+    return (was == Phase.JOINED || was == Phase.JOINING) && role != null ? role.wire() : "unjoined";
+  }
+
+  /** Runs {@code task} on this socket's event loop (at once if already there). */
+  void onLoop(Runnable task) {
+    if (Thread.currentThread() == loop) {
+      task.run();
+    } else {
+      context.runOnContext(v -> task.run());
+    }
+  }
+
+  // ---- used by JoinFlow ----
+
+  boolean isOpen() {
+    return phase != Phase.CLOSING;
+  }
+
+  void beginJoin(String session, String clientId, String name, Role role) {
+    this.phase = Phase.JOINING;
+    this.session = session;
+    this.clientId = clientId;
+    this.name = name;
+    this.role = role;
+    this.pending = new ArrayList<>();
+    rt.metrics().socketRole("unjoined", role.wire());
+    this.room = rooms.join(session, this);
+  }
+
+  LocalRoom room() {
+    return room;
+  }
+
+  void joinedPresence() {
+    inPresence = true;
+  }
+
+  /** Writes {@code joined} and the replay, then everything that arrived meanwhile, in order. */
+  void finishJoin(String joinedFrame, List<String> replay, long lastSeq) {
+    if (phase != Phase.JOINING) {
+      return;
+    }
+    if (joinTimer >= 0) {
+      rt.vertx().cancelTimer(joinTimer);
+      joinTimer = -1;
+    }
+    write(joinedFrame);
+    for (String frame : replay) {
+      write(frame);
+    }
+    lastDelivered = lastSeq;
+    phase = Phase.JOINED;
+    List<RoomEvent> queued = pending;
+    pending = null;
+    for (RoomEvent event : queued) {
+      if (event instanceof RoomEvent.Message m) {
+        deliverMessage(m, Frames.message(m.message()));
+      } else {
+        deliverEvent(event, LocalRoom.encode(event));
+      }
+    }
+  }
+
+  // ---- used by LocalRoom ----
+
+  /** Writes a message the member has not seen yet; false if skipped. */
+  boolean deliverMessage(RoomEvent.Message m, String frame) {
+    if (phase == Phase.JOINING) {
+      pending.add(m);
+      return false;
+    }
+    if (phase != Phase.JOINED || m.message().seq() <= lastDelivered) {
+      return false;
+    }
+    lastDelivered = m.message().seq();
+    return write(frame);
+  }
+
+  void deliverEvent(RoomEvent event, String frame) {
+    if (phase == Phase.JOINING) {
+      pending.add(event);
+      return;
+    }
+    if (phase != Phase.JOINED) {
+      return;
+    }
+    write(frame);
+    if (event instanceof RoomEvent.Ended) {
+      inPresence = false;
+      close(CloseCodes.SESSION_ENDED, "session ended");
+    } else if (event instanceof RoomEvent.Presence p
+        && "leave".equals(p.event())
+        && "idle".equals(p.reason())
+        && clientId.equals(p.clientId())) {
+      inPresence = false;
+      close(CloseCodes.NORMAL, "idle");
+    }
+  }
+
+  // ---- writing ----
+
+  /** Writes one frame unless the socket's queue is over its bound, which closes it (4001). */
+  boolean write(String frame) {
+    if (phase == Phase.CLOSING) {
+      return false;
+    }
+    if (ws.writeQueueFull()) {
+      rt.metrics().slowConsumerClosed();
+      log.info(
+          "slow consumer closed",
+          kv("session", session),
+          kv("role", role == null ? null : role.wire()),
+          kv("ip", ipForLogs));
+      close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+      return false;
+    }
+    ws.writeTextMessage(frame);
+    return true;
+  }
+
+  void error(String code, String message, String ref, long retryAfterMs) {
+    rt.metrics().clientError(code);
+    write(Frames.error(code, message, ref, retryAfterMs));
+  }
+
+  void close(short code, String reason) {
+    if (phase == Phase.CLOSING) {
+      return;
+    }
+    phase = Phase.CLOSING;
+    ws.close(code, reason);
+  }
+
+  /** Tells the client to go elsewhere and closes with 4000 (graceful shutdown). */
+  void shutdown() {
+    if (phase == Phase.CLOSING) {
+      return;
+    }
+    write(Frames.reconnect("shutdown"));
+    close(CloseCodes.SHUTDOWN, "server shutting down");
+  }
+
+  private void leavePresence(String reason) {
+    if (!inPresence) {
+      return;
+    }
+    inPresence = false;
+    rt.presence()
+        .leave(session, clientId, reason)
+        .onSuccess(change -> Announce.presence(rt, change));
+  }
+
+  private static String refOf(ClientFrame frame) {
+    if (frame instanceof ClientFrame.Send s) {
+      return s.ref();
+    }
+    if (frame instanceof ClientFrame.Ping p) {
+      return p.ref();
+    }
+    return null;
+  }
+
+  // ---- identity, for the flows ----
+
+  Realtime rt() {
+    return rt;
+  }
+
+  String ipKey() {
+    return ipKey;
+  }
+
+  String ipForLogs() {
+    return ipForLogs;
+  }
+
+  String session() {
+    return session;
+  }
+
+  String clientId() {
+    return clientId;
+  }
+
+  String name() {
+    return name;
+  }
+
+  Role role() {
+    return role;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.marquee.messaging;
+
+import dev.marquee.api.Times;
+import dev.marquee.bus.RoomEvent;
+import dev.marquee.history.StoredMessage;
+import dev.marquee.presence.PresenceRegistry.Counts;
+import dev.marquee.session.SessionState;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** Server-to-client frames of PROTOCOL.md, encoded to their wire JSON text. */
+final class Frames {
+  private Frames() {}
+
+  static String joined(
+      SessionState session,
+      String role,
+      String clientId,
+      long lastSeq,
+      Counts counts,
+      boolean recovered) {
+    return new JsonObject()
+        .put("type", "joined")
+        .put("session", session.code())
+        .put("role", role)
+        .put("clientId", clientId)
+        .put("lastSeq", lastSeq)
+        .put("epoch", session.epoch())
+        .put("expiresAt", Times.iso(session.expiresAt()))
+        .put("presence", counts(counts.controller(), counts.display()))
+        .put("recovered", recovered)
+        .encode();
+  }
+
+  static String message(StoredMessage m) {
+    return new JsonObject()
+        .put("type", "message")
+        .put("session", m.session())
+        .put("seq", m.seq())
+        .put("ts", m.ts())
+        .put(
+            "from",
+            new JsonObject()
+                .put("clientId", m.clientId())
+                .put("name", m.name())
+                .put("role", m.role().wire()))
+        .put("text", m.text())
+        .encode();
+  }
+
+  static String ack(String ref, long seq) {
+    JsonObject ack = new JsonObject().put("type", "ack");
+    if (ref != null) {
+      ack.put("ref", ref);
+    }
+    return ack.put("seq", seq).encode();
+  }
+
+  static String presence(RoomEvent.Presence p) {
+    JsonObject frame =
+        new JsonObject()
+            .put("type", "presence")
+            .put("event", p.event())
+            .put(
+                "user",
+                new JsonObject()
+                    .put("clientId", p.clientId())
+                    .put("name", p.name())
+                    .put("role", p.role()))
+            .put("counts", counts(p.controllers(), p.displays()));
+    if (p.reason() != null) {
+      frame.put("reason", p.reason());
+    }
+    return frame.encode();
+  }
+
+  static String warning(Instant endsAt, long endsInMs) {
+    return new JsonObject()
+        .put("type", "warning")
+        .put("reason", "inactivity")
+        .put("endsAt", Times.iso(endsAt))
+        .put("endsInMs", endsInMs)
+        .encode();
+  }
+
+  static String ended(String reason) {
+    return new JsonObject().put("type", "ended").put("reason", reason).encode();
+  }
+
+  static String reconnect(String reason) {
+    return new JsonObject().put("type", "reconnect").put("reason", reason).encode();
+  }
+
+  static String error(String code, String message, String ref, long retryAfterMs) {
+    JsonObject error =
+        new JsonObject().put("type", "error").put("code", code).put("message", message);
+    if (ref != null) {
+      error.put("ref", ref);
+    }
+    if (retryAfterMs > 0) {
+      error.put("retryAfterMs", retryAfterMs);
+    }
+    return error.encode();
+  }
+
+  static String pong(String ref) {
+    JsonObject pong = new JsonObject().put("type", "pong");
+    if (ref != null) {
+      pong.put("ref", ref);
+    }
+    return pong.encode();
+  }
+
+  private static JsonObject counts(int controllers, int displays) {
+    return new JsonObject().put("controller", controllers).put("display", displays);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.marquee.messaging;
+
+import dev.marquee.bus.RoomBus;
+import dev.marquee.bus.RoomEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The members of one session on one event loop. Subscribes to the room bus once for all of them,
+ * encodes each event once, and writes it to every member; all state is confined to its event loop.
+ */
+final class LocalRoom implements Consumer<RoomEvent> {
+  private final String session;
+  private final Context context;
+  private final Realtime rt;
+  private final Set<Connection> members = new LinkedHashSet<>();
+  private final Future<RoomBus.Subscription> subscription;
+
+  LocalRoom(String session, Context context, Realtime rt) {
+    this.session = session;
+    this.context = context;
+    this.rt = rt;
+    this.subscription = rt.bus().subscribe(session, this);
+  }
+
+  /** Completes once events published from now on reach this room. */
+  Future<RoomBus.Subscription> ready() {
+    return subscription;
+  }
+
+  void add(Connection member) {
+    members.add(member);
+  }
+
+  /** Removes the member; true when the room is empty and has been closed. */
+  boolean remove(Connection member) {
+    members.remove(member);
+    if (members.isEmpty()) {
+      subscription.onSuccess(RoomBus.Subscription::cancel);
+      return true;
+    }
+    return false;
+  }
+
+  String session() {
+    return session;
+  }
+
+  @Override
+  public void accept(RoomEvent event) {
+    context.runOnContext(v -> deliver(event));
+  }
+
+  private void deliver(RoomEvent event) {
+    if (members.isEmpty()) {
+      return;
+    }
+    if (event instanceof RoomEvent.Message m) {
+      String frame = Frames.message(m.message());
+      int written = 0;
+      for (Connection c : members) {
+        if (c.deliverMessage(m, frame)) {
+          written++;
+        }
+      }
+      if (written > 0) {
+        rt.metrics().delivered(written, m.publishedNanos());
+      }
+      return;
+    }
+    String frame = encode(event);
+    List<Connection> snapshot = new ArrayList<>(members);
+    for (Connection c : snapshot) {
+      c.deliverEvent(event, frame);
+    }
+  }
+
+  static String encode(RoomEvent event) {
+    if (event instanceof RoomEvent.Message m) {
+      return Frames.message(m.message());
+    }
+    if (event instanceof RoomEvent.Presence p) {
+      return Frames.presence(p);
+    }
+    if (event instanceof RoomEvent.Warning w) {
+      return Frames.warning(w.endsAt(), w.endsInMs());
+    }
+    return Frames.ended(((RoomEvent.Ended) event).reason());
+  }
+}

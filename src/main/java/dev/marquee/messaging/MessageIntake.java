@@ -1,0 +1,57 @@
+package dev.marquee.messaging;
+
+import dev.marquee.bus.RoomBus;
+import dev.marquee.config.Config;
+import dev.marquee.history.MessageArchive;
+import dev.marquee.history.RecentHistory;
+import dev.marquee.history.StoredMessage;
+import dev.marquee.presence.Role;
+import dev.marquee.ratelimit.RateLimitKind;
+import dev.marquee.ratelimit.RateLimiter;
+import dev.marquee.session.SessionStore;
+import io.vertx.core.Future;
+import java.time.Clock;
+
+/**
+ * Accepting one message: both rate limits, the next seq, the recent-history append, the session's
+ * activity stamp and the publication, as one atomic step. Either all of it happens or none of it (a
+ * refused message is neither stored nor delivered, and consumes no seq).
+ *
+ * <p>Messages of one session are published in seq order. {@link Admission.Accepted#stored()}
+ * completes when the message is durable, which is when the sender may be acknowledged.
+ */
+public interface MessageIntake {
+
+  /**
+   * The single-instance intake: composes the memory ports, serialised per session, and makes a
+   * message durable by committing it to PostgreSQL (through {@code archive}) before its ack.
+   */
+  static MessageIntake memory(
+      Clock clock,
+      Config.RateLimits limits,
+      SessionStore sessions,
+      RecentHistory history,
+      RateLimiter limiter,
+      RoomBus bus,
+      MessageArchive archive) {
+    return new MemoryMessageIntake(clock, limits, sessions, history, limiter, bus, archive);
+  }
+
+  Future<Admission> accept(Submission submission);
+
+  /** A message a controller wants to send; {@code ipKey} is its client IP, grouped. */
+  record Submission(
+      String session, String clientId, String name, Role role, String ipKey, String text) {}
+
+  /** The outcome of {@link #accept}. */
+  sealed interface Admission {
+    record Accepted(StoredMessage message, Future<Void> stored) implements Admission {}
+
+    /**
+     * Nothing happened. {@code code} is a protocol error code; {@code limitedBy} is set for {@code
+     * rate_limited}.
+     */
+    record Refused(String code, String message, long retryAfterMs, RateLimitKind limitedBy)
+        implements Admission {}
+  }
+}

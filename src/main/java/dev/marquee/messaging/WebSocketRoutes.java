@@ -1,0 +1,128 @@
+package dev.marquee.messaging;
+
+import dev.marquee.api.ApiException;
+import dev.marquee.config.Config;
+import dev.marquee.ratelimit.ClientIp;
+import dev.marquee.ratelimit.RateLimitKind;
+import dev.marquee.ratelimit.RateLimitRule;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code GET /ws}: the Origin check and the per-IP connection limit happen before the upgrade
+ * (refused with 403 or 429, no socket); then a {@link Connection} takes over. One instance per
+ * event loop, owning that loop's sockets.
+ */
+public final class WebSocketRoutes {
+  private final Realtime rt;
+  private Rooms rooms;
+
+  public WebSocketRoutes(Realtime rt) {
+    this.rt = rt;
+  }
+
+  public void mount(Router router) {
+    rooms = new Rooms(Vertx.currentContext(), rt);
+    router.get("/ws").handler(this::upgrade);
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (!originAllowed(rt.config().http(), request)) {
+      throw new ApiException(
+          403, "forbidden_origin", "this origin may not open a socket here (ALLOWED_ORIGINS)");
+    }
+    String host = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    String ipKey = ClientIp.key(host);
+    Config.Limit limit = rt.config().rateLimits().connections();
+    request.pause();
+    rt.limiter()
+        .acquire(
+            List.of(
+                new RateLimitRule(RateLimitKind.CONNECTION, ipKey, limit.max(), limit.window())))
+        .onSuccess(
+            decision -> {
+              if (!decision.allowed()) {
+                rt.metrics().refused(RateLimitKind.CONNECTION.wire());
+                ctx.fail(
+                    new ApiException(
+                        429,
+                        "rate_limited",
+                        "too many new connections from your network; wait a moment",
+                        decision.retryAfterSeconds()));
+                return;
+              }
+              request
+                  .toWebSocket()
+                  .onSuccess(ws -> new Connection(ws, rt, rooms, ipKey, host).start())
+                  .onFailure(
+                      e -> {
+                        /* the handshake failed; the client saw an HTTP error */
+                      });
+            })
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * With {@code ALLOWED_ORIGINS} set, only listed origins (or any, for {@code *}); unset, the
+   * server's own origin and clients that send none (native apps, OBS, test tools).
+   */
+  static boolean originAllowed(Config.Http http, HttpServerRequest request) {
+    String origin = request.getHeader("Origin");
+    if (http.allowedOrigins().isPresent()) {
+      if (http.anyOrigin()) {
+        return true;
+      }
+      return origin != null
+          && http.allowedOrigins().get().contains(stripSlash(origin).toLowerCase(Locale.ROOT));
+    }
+    if (origin == null) {
+      return true;
+    }
+    String hostHeader = request.getHeader("Host");
+    if (hostHeader == null) {
+      return false;
+    }
+    try {
+      URI uri = new URI(origin);
+      return uri.getRawAuthority() != null && uri.getRawAuthority().equalsIgnoreCase(hostHeader);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static String stripSlash(String origin) {
+    return origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+  }
+
+  /**
+   * Tells every socket of this loop to reconnect elsewhere and closes it (4000); completes when
+   * they have closed or after {@code graceMs}.
+   */
+  public Future<Void> shutdown(long graceMs) {
+    List<Connection> open = rooms == null ? List.of() : rooms.connections();
+    if (open.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    open.forEach(Connection::shutdown);
+    Promise<Void> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + graceMs;
+    rt.vertx()
+        .setPeriodic(
+            20,
+            id -> {
+              if (rooms.connections().isEmpty() || System.currentTimeMillis() >= deadline) {
+                rt.vertx().cancelTimer(id);
+                done.tryComplete();
+              }
+            });
+    return done.future();
+  }
+}
