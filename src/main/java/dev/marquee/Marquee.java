@@ -1,0 +1,313 @@
+package dev.marquee;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.marquee.config.Config;
+import dev.marquee.health.HealthRoutes;
+import dev.marquee.health.Readiness;
+import dev.marquee.history.MessageArchive;
+import dev.marquee.http.HttpVerticle;
+import dev.marquee.messaging.Announce;
+import dev.marquee.messaging.Realtime;
+import dev.marquee.messaging.WebSocketRoutes;
+import dev.marquee.metrics.Metrics;
+import dev.marquee.metrics.MetricsRoutes;
+import dev.marquee.session.SessionRecords;
+import dev.marquee.session.SessionRoutes;
+import dev.marquee.session.SessionService;
+import dev.marquee.store.Database;
+import dev.marquee.store.ServerState;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Marquee server: database, engine, HTTP and WebSocket, sweeps. {@link #start} brings
+ * it up in order and {@link #stop} takes it down gracefully (readiness first, sockets told to
+ * reconnect, pending writes flushed).
+ */
+public final class Marquee {
+  private static final Logger log = LoggerFactory.getLogger(Marquee.class);
+
+  private final Config config;
+  private final Vertx vertx;
+  private final Metrics metrics;
+  private final Readiness readiness;
+  private final Database database;
+  private final Engine engine;
+  private final MessageArchive archive;
+  private final SessionRecords records;
+  private final SessionService sessions;
+  private final List<String> deployments;
+  private final int port;
+  private final long sweeper;
+
+  private Marquee(
+      Config config,
+      Vertx vertx,
+      Metrics metrics,
+      Readiness readiness,
+      Database database,
+      Engine engine,
+      MessageArchive archive,
+      SessionRecords records,
+      SessionService sessions,
+      List<String> deployments,
+      int port,
+      long sweeper) {
+    this.config = config;
+    this.vertx = vertx;
+    this.metrics = metrics;
+    this.readiness = readiness;
+    this.database = database;
+    this.engine = engine;
+    this.archive = archive;
+    this.records = records;
+    this.sessions = sessions;
+    this.deployments = deployments;
+    this.port = port;
+    this.sweeper = sweeper;
+  }
+
+  /** Starts everything; the future fails (and everything started is stopped) on any error. */
+  public static Future<Marquee> start(Config config, Clock clock) {
+    long started = System.nanoTime();
+    Metrics metrics = new Metrics();
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setEventLoopPoolSize(loops)
+                    .setMetricsOptions(
+                        new MicrometerMetricsOptions()
+                            .setEnabled(true)
+                            // The database pool's sockets would register the same gauges twice.
+                            .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+                            .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+                            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                            .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)))
+            .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+            .build();
+    Readiness readiness =
+        new Readiness(vertx, config.health().checkTimeout(), config.health().heapMaxRatio());
+    AtomicReference<Database> db = new AtomicReference<>();
+    log.info(
+        "database starting",
+        kv("mode", config.databaseUrl().isPresent() ? "external" : "embedded"));
+    return Database.start(vertx, config)
+        .compose(
+            database -> {
+              db.set(database);
+              log.info("database ready", kv("url", database.url().redacted()));
+              var store = config.store();
+              MessageArchive archive =
+                  new MessageArchive(
+                      vertx, database.pool(), store.writeBufferMax(), store.writeBatchMax());
+              SessionRecords records =
+                  new SessionRecords(
+                      vertx, database.pool(), store.writeBufferMax(), store.writeBatchMax());
+              return Engines.create(
+                      config, clock, records, archive, new ServerState(database.pool()))
+                  .compose(
+                      engine ->
+                          assemble(
+                              config, clock, vertx, metrics, readiness, database, engine, archive,
+                              records, loops, started));
+            })
+        .recover(
+            failure -> {
+              log.error("start-up failed", kv("reason", failure.getMessage()), failure);
+              Future<Void> closeDb = db.get() == null ? Future.succeededFuture() : db.get().close();
+              return closeDb
+                  .transform(ignored -> vertx.close())
+                  .transform(ignored -> Future.failedFuture(failure));
+            });
+  }
+
+  private static Future<Marquee> assemble(
+      Config config,
+      Clock clock,
+      Vertx vertx,
+      Metrics metrics,
+      Readiness readiness,
+      Database database,
+      Engine engine,
+      MessageArchive archive,
+      SessionRecords records,
+      int loops,
+      long started) {
+    SessionService sessions =
+        new SessionService(
+            config.sessions(),
+            config.adminToken(),
+            clock,
+            engine.sessions(),
+            records,
+            engine.presence(),
+            engine.history(),
+            engine.bus());
+    Realtime realtime =
+        new Realtime(
+            vertx,
+            config,
+            sessions,
+            engine.presence(),
+            engine.history(),
+            engine.intake(),
+            engine.bus(),
+            engine.limits(),
+            metrics);
+    readiness
+        .register("database", () -> database.ping(config.health().checkTimeout()).map(v -> null))
+        .register("engine", engine.probe());
+    metrics.gauge("marquee.sessions.active", "Live sessions", engine.sessions()::liveCount);
+    metrics.gauge(
+        "marquee.db.write.queue.depth",
+        "Writes waiting for PostgreSQL",
+        () -> archive.writer().depth() + records.writer().depth());
+    metrics.counterGauge(
+        "marquee.db.write.errors",
+        "Failed PostgreSQL write attempts",
+        () -> archive.writer().errors() + records.writer().errors());
+    HttpVerticle.Routes routes =
+        new HttpVerticle.Routes(
+            new SessionRoutes(sessions, engine.presence()),
+            new HealthRoutes(readiness),
+            new MetricsRoutes(metrics),
+            () -> new WebSocketRoutes(realtime));
+    List<HttpVerticle> servers = new ArrayList<>();
+    return vertx
+        .deployVerticle(
+            () -> {
+              HttpVerticle v = new HttpVerticle(config.http(), readiness, routes);
+              synchronized (servers) {
+                servers.add(v);
+              }
+              return v;
+            },
+            new DeploymentOptions().setInstances(loops))
+        .map(
+            id -> {
+              long sweeper =
+                  vertx.setPeriodic(
+                      config.sessions().sweepInterval().toMillis(),
+                      t -> sweep(config, sessions, engine, realtime));
+              int port = servers.get(0).port();
+              readiness.started();
+              log.info(
+                  "marquee ready",
+                  kv("port", port),
+                  kv("engine", engine.name()),
+                  kv("database", database.embedded() ? "embedded" : "external"),
+                  kv("eventLoops", loops),
+                  kv("startupMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+              return new Marquee(
+                  config,
+                  vertx,
+                  metrics,
+                  readiness,
+                  database,
+                  engine,
+                  archive,
+                  records,
+                  sessions,
+                  List.of(id),
+                  port,
+                  sweeper);
+            });
+  }
+
+  private static void sweep(
+      Config config, SessionService sessions, Engine engine, Realtime realtime) {
+    sessions.sweep().onFailure(e -> log.warn("session sweep failed", kv("reason", e.getMessage())));
+    engine
+        .presence()
+        .sweep(config.presence().idleAfter(), config.presence().idleTimeout())
+        .onSuccess(changes -> changes.forEach(c -> Announce.presence(realtime, c)))
+        .onFailure(e -> log.warn("presence sweep failed", kv("reason", e.getMessage())));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  public SessionService sessions() {
+    return sessions;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /**
+   * Graceful stop: not ready at once, every socket gets {@code reconnect} and close 4000, pending
+   * database writes are flushed (within the shutdown time-out), then everything closes.
+   */
+  public Future<Void> stop() {
+    long begun = System.nanoTime();
+    Duration budget = config.health().shutdownTimeout();
+    log.info("marquee stopping", kv("openSessions", engine.sessions().liveCount()));
+    readiness.stopping();
+    vertx.cancelTimer(sweeper);
+    Future<Void> undeployed = Future.succeededFuture();
+    for (String id : deployments) {
+      undeployed = undeployed.compose(v -> vertx.undeploy(id));
+    }
+    return undeployed
+        .recover(e -> Future.succeededFuture())
+        .compose(
+            v -> {
+              Duration left = budget.minusNanos(System.nanoTime() - begun);
+              if (left.isNegative()) {
+                left = Duration.ofMillis(1);
+              }
+              return Future.join(archive.writer().drain(left), records.writer().drain(left))
+                  .map(f -> true)
+                  .recover(
+                      e -> {
+                        log.error(
+                            "pending writes not flushed before the shutdown time-out",
+                            kv("messages", archive.writer().depth()),
+                            kv("sessions", records.writer().depth()));
+                        return Future.succeededFuture(false);
+                      });
+            })
+        .compose(drained -> engine.shutdown().apply(drained).recover(e -> Future.succeededFuture()))
+        .compose(v -> database.close().recover(e -> Future.succeededFuture()))
+        .compose(v -> vertx.close())
+        .onComplete(
+            ar ->
+                log.info(
+                    "marquee stopped",
+                    kv("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begun))));
+  }
+}

@@ -1,0 +1,154 @@
+package dev.marquee.http;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.marquee.api.ApiException;
+import dev.marquee.config.Config;
+import dev.marquee.health.HealthRoutes;
+import dev.marquee.health.Readiness;
+import dev.marquee.messaging.WebSocketRoutes;
+import dev.marquee.metrics.MetricsRoutes;
+import dev.marquee.session.SessionRoutes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP server instance on one event loop; Marquee deploys one per core and Vert.x spreads
+ * connections across them. Owns the router: security headers, the readiness gate, JSON errors.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
+  static final int MAX_FRAME_BYTES = 16 * 1024;
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /** What every instance mounts; the WebSocket part is made per instance. */
+  public record Routes(
+      SessionRoutes sessions,
+      HealthRoutes health,
+      MetricsRoutes metrics,
+      Supplier<WebSocketRoutes> webSocket) {}
+
+  private final Config.Http config;
+  private final Readiness readiness;
+  private final Routes routes;
+  private HttpServer server;
+  private WebSocketRoutes webSocket;
+
+  public HttpVerticle(Config.Http config, Readiness readiness, Routes routes) {
+    this.config = config;
+    this.readiness = readiness;
+    this.routes = routes;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(HttpVerticle::securityHeaders);
+    router.route("/api/*").handler(this::readinessGate);
+    router.route("/ws").handler(this::readinessGate);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    routes.health().mount(router);
+    routes.metrics().mount(router);
+    routes.sessions().mount(router);
+    webSocket = routes.webSocket().get();
+    webSocket.mount(router);
+    router.route().handler(ctx -> ctx.fail(new ApiException(404, "not_found", "no such endpoint")));
+    router.route().failureHandler(HttpVerticle::failure);
+
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.host())
+            .setPort(config.port())
+            .setMaxWebSocketFrameSize(MAX_FRAME_BYTES)
+            .setMaxWebSocketMessageSize(MAX_FRAME_BYTES)
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setCompressionSupported(false)
+            .setRegisterWebSocketWriteHandlers(false)
+            .setTcpNoDelay(true);
+    server = vertx.createHttpServer(options).requestHandler(router);
+    return server.listen();
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return webSocket
+        .shutdown(2_000)
+        .compose(v -> server.close())
+        .onComplete(ar -> log.debug("http server stopped", kv("port", server.actualPort())));
+  }
+
+  private void readinessGate(RoutingContext ctx) {
+    if (readiness.ready()) {
+      ctx.next();
+    } else {
+      ctx.fail(new ApiException(503, "not_ready", "the server is not ready; try again shortly", 1));
+    }
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer");
+    ctx.next();
+  }
+
+  private static void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status;
+    String code;
+    String message;
+    long retryAfter = 0;
+    if (failure instanceof ApiException e) {
+      status = e.status();
+      code = e.code();
+      message = e.getMessage();
+      retryAfter = e.retryAfterSeconds();
+    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      status = ctx.statusCode();
+      code = status == 413 ? "too_large" : status == 405 ? "method_not_allowed" : "bad_request";
+      message = status == 413 ? "the request body is too large" : "the request was not understood";
+    } else {
+      status = 500;
+      code = "internal";
+      message = "something went wrong on the server";
+      log.error(
+          "request failed",
+          kv("method", ctx.request().method().name()),
+          kv("route", ctx.currentRoute() == null ? null : ctx.currentRoute().getPath()),
+          failure);
+    }
+    if (ctx.response().ended() || ctx.response().closed()) {
+      return;
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    if (retryAfter > 0) {
+      ctx.response().putHeader("Retry-After", Long.toString(retryAfter));
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(
+            new JsonObject()
+                .put("error", new JsonObject().put("code", code).put("message", message))
+                .encode());
+  }
+}
