@@ -221,16 +221,21 @@ final class Connection {
     if (phase != Phase.JOINED) {
       return;
     }
+    if (event instanceof RoomEvent.Presence p && clientId.equals(p.clientId())) {
+      if ("join".equals(p.event())) {
+        return; // its own arrival: the joiner already has the counts in `joined`
+      }
+      if ("leave".equals(p.event()) && "idle".equals(p.reason())) {
+        write(frame);
+        inPresence = false;
+        close(CloseCodes.NORMAL, "idle");
+        return;
+      }
+    }
     write(frame);
     if (event instanceof RoomEvent.Ended) {
       inPresence = false;
       close(CloseCodes.SESSION_ENDED, "session ended");
-    } else if (event instanceof RoomEvent.Presence p
-        && "leave".equals(p.event())
-        && "idle".equals(p.reason())
-        && clientId.equals(p.clientId())) {
-      inPresence = false;
-      close(CloseCodes.NORMAL, "idle");
     }
   }
 
