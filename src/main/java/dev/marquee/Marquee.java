@@ -199,6 +199,7 @@ public final class Marquee {
               return v;
             },
             new DeploymentOptions().setInstances(loops))
+        .compose(id -> readiness.started().map(id))
         .map(
             id -> {
               long sweeper =
@@ -206,7 +207,6 @@ public final class Marquee {
                       config.sessions().sweepInterval().toMillis(),
                       t -> sweep(config, sessions, engine, realtime));
               int port = servers.get(0).port();
-              readiness.started();
               log.info(
                   "marquee ready",
                   kv("port", port),

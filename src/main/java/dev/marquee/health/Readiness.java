@@ -80,11 +80,11 @@ public final class Readiness {
     return this;
   }
 
-  /** Start-up finished: begin answering ready (once the checks pass). */
-  public void started() {
+  /** Start-up finished: completes once the first round of checks has run. */
+  public Future<Void> started() {
     started = true;
-    refresh();
     timer = vertx.setPeriodic(REFRESH_MS, id -> refresh());
+    return refresh();
   }
 
   /** Shutdown began: not ready from now on, whatever the checks say. */
@@ -105,10 +105,11 @@ public final class Readiness {
     return checks.checkStatus().map(Readiness::render);
   }
 
-  private void refresh() {
-    checks
+  private Future<Void> refresh() {
+    return checks
         .checkStatus()
-        .onComplete(ar -> lastUp = !stopping && ar.succeeded() && ar.result().getUp());
+        .onComplete(ar -> lastUp = !stopping && ar.succeeded() && ar.result().getUp())
+        .mapEmpty();
   }
 
   private static JsonObject render(CheckResult result) {

@@ -243,8 +243,8 @@ final class Connection {
 
   /** Writes one frame unless the socket's queue is over its bound, which closes it (4001). */
   boolean write(String frame) {
-    if (phase == Phase.CLOSING) {
-      return false;
+    if (phase == Phase.CLOSING || ws.isClosed()) {
+      return false; // the peer went away; our close handler runs next
     }
     if (ws.writeQueueFull()) {
       rt.metrics().slowConsumerClosed();
