@@ -100,7 +100,7 @@ final class MemoryMessageIntake implements MessageIntake {
   }
 
   private Future<Admission> admit(Submission s) {
-    Instant now = clock.instant();
+    Instant now = Instant.ofEpochMilli(clock.millis()); // the wire carries milliseconds
     return sessions
         .advance(s.session(), now)
         .compose(

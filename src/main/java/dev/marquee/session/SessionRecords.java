@@ -87,9 +87,13 @@ public final class SessionRecords {
             });
   }
 
-  /** Records the ending off the hot path; false if the buffer is full (the ending is not kept). */
-  public boolean recordEnd(String code, Instant at, EndReason reason) {
-    return endings.offer(new Ending(code, at, reason)) != null;
+  /**
+   * Records the ending off the hot path; completes when committed. Null if the buffer is full: the
+   * ending is then not recorded, and a restart would bring the session back until its lifetime or
+   * inactivity ends it again.
+   */
+  public Future<Void> recordEnd(String code, Instant at, EndReason reason) {
+    return endings.offer(new Ending(code, at, reason));
   }
 
   public Future<Void> setEpoch(String code, String epoch) {

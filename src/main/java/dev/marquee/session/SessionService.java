@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,13 @@ public final class SessionService {
   private final RecentHistory history;
   private final RoomBus bus;
   private final Optional<String> adminToken;
+
+  /**
+   * Sessions this instance ended whose ending PostgreSQL has not committed yet, so a lookup right
+   * after the end already says ended.
+   */
+  private final ConcurrentHashMap<String, SessionState> endingNotRecorded =
+      new ConcurrentHashMap<>();
 
   public SessionService(
       Config.Sessions config,
@@ -119,10 +127,16 @@ public final class SessionService {
     return store
         .find(code)
         .compose(
-            live ->
-                live.isPresent()
-                    ? Future.succeededFuture(live)
-                    : records.find(code).map(r -> r.map(SessionRecords.SessionRecord::state)));
+            live -> {
+              if (live.isPresent()) {
+                return Future.succeededFuture(live);
+              }
+              SessionState ending = endingNotRecorded.get(code);
+              if (ending != null) {
+                return Future.succeededFuture(Optional.of(ending));
+              }
+              return records.find(code).map(r -> r.map(SessionRecords.SessionRecord::state));
+            });
   }
 
   /** The live session only; empty if it ended or never existed. */
@@ -178,9 +192,13 @@ public final class SessionService {
               if (ended.isEmpty()) {
                 return Future.succeededFuture(ended);
               }
-              if (!records.recordEnd(code, ended.get().endedAt(), reason)) {
+              endingNotRecorded.put(code, ended.get());
+              Future<Void> recorded = records.recordEnd(code, ended.get().endedAt(), reason);
+              if (recorded == null) {
                 log.warn(
                     "session end not recorded: database write buffer full", kv("session", code));
+              } else {
+                recorded.onComplete(ar -> endingNotRecorded.remove(code));
               }
               log.info("session ended", kv("session", code), kv("reason", reason.wire()));
               return bus.publish(new RoomEvent.Ended(code, reason.wire()))
