@@ -23,6 +23,15 @@ public final class WsClient implements AutoCloseable {
   private static final WebSocketClient CLIENT =
       VERTX.createWebSocketClient(
           new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 20));
+
+  /** A client whose socket buffers little, so a paused one backs up the server quickly. */
+  private static final WebSocketClient SMALL_BUFFER_CLIENT =
+      VERTX.createWebSocketClient(
+          new WebSocketClientOptions()
+              .setMaxFrameSize(1 << 20)
+              .setMaxMessageSize(1 << 20)
+              .setReceiveBufferSize(4096));
+
   public static final Duration WAIT = Duration.ofSeconds(5);
 
   private final WebSocket ws;
@@ -48,6 +57,14 @@ public final class WsClient implements AutoCloseable {
 
   public static WsClient connect(int port, Map<String, String> headers) {
     return new WsClient(await(open(port, headers)));
+  }
+
+  /** A client with a tiny receive buffer, for slow-consumer tests. */
+  public static WsClient connectSmallBuffer(int port) {
+    return new WsClient(
+        await(
+            SMALL_BUFFER_CLIENT.connect(
+                new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))));
   }
 
   /**

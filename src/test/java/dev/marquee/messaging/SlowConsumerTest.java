@@ -1,0 +1,63 @@
+package dev.marquee.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.testing.TestServer;
+import dev.marquee.testing.WsClient;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A socket that stops reading is closed with 4001 and slows nobody else down. */
+class SlowConsumerTest {
+
+  @Test
+  void aClientThatStopsReadingIsClosedWith4001AndOthersKeepUp() {
+    try (TestServer server =
+        TestServer.start(
+            Map.of(
+                "WS_WRITE_QUEUE_MAX_BYTES", "16384",
+                "RATE_LIMIT_MAX_REQUESTS", "1000000",
+                "RATE_LIMIT_IP_MAX_REQUESTS", "1000000"))) {
+      String code = server.createSession().getString("code");
+      String other = server.createSession().getString("code");
+      try (WsClient slow = WsClient.connectSmallBuffer(server.port());
+          WsClient fast = server.ws();
+          WsClient bystander = server.ws();
+          WsClient controller = server.ws()) {
+        slow.join(code, "display", "Stuck TV");
+        fast.join(code, "display", "Good TV");
+        bystander.join(other, "display", "Other room");
+        controller.join(code, "controller", "Alice");
+        slow.pause();
+
+        String text = "z".repeat(2000);
+        int sent = 0;
+        while (sent < 5_000 && !slowConsumerClosed(server)) {
+          for (int i = 0; i < 100; i++) {
+            controller.send(new JsonObject().put("type", "send").put("text", text));
+          }
+          sent += 100;
+          for (int i = 0; i < 100; i++) {
+            controller.next("ack");
+          }
+        }
+        assertThat(slowConsumerClosed(server)).as("closed after %d messages", sent).isTrue();
+
+        for (int seq = 1; seq <= sent; seq++) {
+          assertThat(fast.next("message").getLong("seq")).isEqualTo(seq);
+        }
+        bystander.send(new JsonObject().put("type", "ping").put("ref", "alive"));
+        assertThat(bystander.next("pong").getString("ref")).isEqualTo("alive");
+
+        slow.resume();
+        assertThat(slow.awaitClose(Duration.ofSeconds(15))).isEqualTo(4001);
+      }
+    }
+  }
+
+  private static boolean slowConsumerClosed(TestServer server) {
+    return server.get("/metrics").body().contains("marquee_sockets_slow_consumer_closed_total 1.0");
+  }
+}
