@@ -20,7 +20,11 @@ public interface PresenceRegistry {
     return new MemoryPresenceRegistry(clock);
   }
 
-  /** Adds one connection for the member (name and role as given most recently). */
+  /**
+   * Adds one connection for the member (name and role as given most recently). An HTTP join holds
+   * no connection of its own, so polling clients may repeat it and one leave removes them; a member
+   * that joins over a WebSocket is listed as {@link Via#WS} from then on.
+   */
   Future<Change> join(String session, String clientId, String name, Role role, Via via);
 
   /** Removes one connection; the member leaves with its last one. NONE if it was not present. */
