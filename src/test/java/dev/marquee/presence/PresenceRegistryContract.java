@@ -291,6 +291,19 @@ abstract class PresenceRegistryContract {
   }
 
   @Test
+  void newConnectionOfAnIdleMemberMakesItActiveAgain() {
+    join("c-1", Role.CONTROLLER);
+    clock.advance(IDLE_AFTER);
+    sweep();
+
+    Change change = join("c-1", Role.CONTROLLER);
+
+    assertThat(change.kind()).isEqualTo(ACTIVE);
+    assertThat(change.member().idle()).isFalse();
+    assertThat(change.counts()).isEqualTo(new Counts(1, 0, 0));
+  }
+
+  @Test
   void sweepRemovesMembersSilentForIdleTimeout() {
     join("c-1", Role.CONTROLLER);
     join("c-1", Role.CONTROLLER);
