@@ -67,6 +67,15 @@ abstract class RecentHistoryContract {
   }
 
   @Test
+  void windowWithoutTheNewestSeqCannotReplay() {
+    // The seq is taken before the message reaches the window; a client told lastSeq 6 and given
+    // only 3..5 as complete would skip 6 when it arrives live.
+    append("AAAAAA", 1, 5);
+
+    assertIncomplete(since("AAAAAA", 2, 6));
+  }
+
+  @Test
   void windowKeepsTheNewestHundred() {
     int total = WINDOW + 50;
     append("AAAAAA", 1, total);
