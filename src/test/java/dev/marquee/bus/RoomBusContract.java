@@ -174,6 +174,24 @@ abstract class RoomBusContract {
   }
 
   @Test
+  void failingListenerDoesNotKeepTheEventFromTheOthers() {
+    Inbox before = subscribe("AAAAAA");
+    await(
+        bus.subscribe(
+            "AAAAAA",
+            e -> {
+              throw new IllegalStateException("listener broke");
+            }));
+    Inbox after = subscribe("AAAAAA");
+
+    publish(message("AAAAAA", 1));
+    publish(message("AAAAAA", 2));
+
+    assertThat(before.next(2)).containsExactly(message("AAAAAA", 1), message("AAAAAA", 2));
+    assertThat(after.next(2)).containsExactly(message("AAAAAA", 1), message("AAAAAA", 2));
+  }
+
+  @Test
   void subscriberDoesNotGetEventsPublishedBeforeItSubscribed() {
     Inbox early = subscribe("AAAAAA");
     publish(message("AAAAAA", 1));
