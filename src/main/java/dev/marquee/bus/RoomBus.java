@@ -23,7 +23,10 @@ public interface RoomBus {
    */
   Future<Subscription> subscribe(String session, Consumer<RoomEvent> listener);
 
-  /** Delivers the event to every current subscriber of its session. */
+  /**
+   * Delivers the event to every current subscriber of its session. A listener that throws does not
+   * keep the event from the others, nor fail the publication.
+   */
   Future<Void> publish(RoomEvent event);
 
   /** A live subscription. */

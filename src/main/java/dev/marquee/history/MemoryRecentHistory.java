@@ -42,7 +42,8 @@ final class MemoryRecentHistory implements RecentHistory {
     boolean complete;
     synchronized (ring) {
       StoredMessage first = ring.peekFirst();
-      complete = first != null && first.seq() <= afterSeq + 1;
+      StoredMessage last = ring.peekLast();
+      complete = first != null && first.seq() <= afterSeq + 1 && last.seq() >= lastSeq;
       if (complete) {
         for (StoredMessage m : ring) {
           if (m.seq() > afterSeq && m.seq() <= lastSeq) {

@@ -23,8 +23,10 @@ public interface RecentHistory {
 
   /**
    * The messages after {@code afterSeq} up to {@code lastSeq}, oldest first, when the window still
-   * holds all of them ({@link Replay#complete()} true); otherwise an incomplete replay and the
-   * client must refetch history. {@code afterSeq >= lastSeq} is complete and empty.
+   * holds all of them ({@link Replay#complete()} true); otherwise an incomplete replay, with no
+   * messages, and the client must refetch history. {@code afterSeq == lastSeq} is complete and
+   * empty; {@code afterSeq > lastSeq} is incomplete, since the client knows seqs this store never
+   * issued (its data was lost) and cannot be vouched for.
    */
   Future<Replay> since(String session, long afterSeq, long lastSeq);
 

@@ -74,6 +74,7 @@ final class MemoryPresenceRegistry implements PresenceRegistry {
         }
         Entry entry = room.members.get(clientId);
         boolean fresh = entry == null;
+        boolean wasIdle = !fresh && entry.idle;
         if (fresh) {
           entry = new Entry(name, role, now, via);
           room.members.put(clientId, entry);
@@ -89,7 +90,8 @@ final class MemoryPresenceRegistry implements PresenceRegistry {
         if (via == Via.WS || fresh) {
           entry.connections++;
         }
-        Change.Kind kind = fresh ? Change.Kind.JOIN : Change.Kind.NONE;
+        Change.Kind kind =
+            fresh ? Change.Kind.JOIN : wasIdle ? Change.Kind.ACTIVE : Change.Kind.NONE;
         return Future.succeededFuture(
             new Change(session, kind, entry.snapshot(clientId), room.counts(), null));
       }

@@ -20,7 +20,12 @@ public interface PresenceRegistry {
     return new MemoryPresenceRegistry(clock);
   }
 
-  /** Adds one connection for the member (name and role as given most recently). */
+  /**
+   * Adds one connection for the member (name and role as given most recently). An HTTP join holds
+   * no connection of its own, so polling clients may repeat it and one leave removes them; a member
+   * that joins over a WebSocket is listed as {@link Via#WS} from then on. JOIN for a member not
+   * present, ACTIVE for one that was idle (a join is hearing from it), else NONE.
+   */
   Future<Change> join(String session, String clientId, String name, Role role, Via via);
 
   /** Removes one connection; the member leaves with its last one. NONE if it was not present. */

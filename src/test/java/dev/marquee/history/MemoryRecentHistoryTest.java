@@ -1,0 +1,8 @@
+package dev.marquee.history;
+
+class MemoryRecentHistoryTest extends RecentHistoryContract {
+  @Override
+  protected RecentHistory create() {
+    return RecentHistory.memory();
+  }
+}
