@@ -102,7 +102,14 @@ public final class Readiness {
 
   /** Runs every check now: {@code {"status":"UP"|"DOWN","checks":[{"id","status","data"?}]}}. */
   public Future<JsonObject> check() {
-    return checks.checkStatus().map(Readiness::render);
+    return checks
+        .checkStatus()
+        .map(
+            result -> {
+              // What the probe just saw is what the gate uses, so they never disagree.
+              lastUp = !stopping && started && result.getUp();
+              return render(result);
+            });
   }
 
   private Future<Void> refresh() {
