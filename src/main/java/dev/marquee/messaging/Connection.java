@@ -64,6 +64,7 @@ final class Connection {
     ws.closeHandler(v -> onClose());
     rooms.opened(this);
     rt.metrics().socketRole(null, "unjoined");
+    log.debug("socket opened", kv("ip", ipForLogs));
     joinTimer =
         rt.vertx()
             .setTimer(
