@@ -51,6 +51,7 @@ public final class Marquee {
   private final SessionRecords records;
   private final SessionService sessions;
   private final List<String> deployments;
+  private final List<HttpVerticle> servers;
   private final int port;
   private final long sweeper;
 
@@ -65,6 +66,7 @@ public final class Marquee {
       SessionRecords records,
       SessionService sessions,
       List<String> deployments,
+      List<HttpVerticle> servers,
       int port,
       long sweeper) {
     this.config = config;
@@ -77,6 +79,7 @@ public final class Marquee {
     this.records = records;
     this.sessions = sessions;
     this.deployments = deployments;
+    this.servers = servers;
     this.port = port;
     this.sweeper = sweeper;
   }
@@ -225,6 +228,7 @@ public final class Marquee {
                   records,
                   sessions,
                   List.of(id),
+                  List.copyOf(servers),
                   port,
                   sweeper);
             });
@@ -278,11 +282,13 @@ public final class Marquee {
     log.info("marquee stopping", kv("openSessions", engine.sessions().liveCount()));
     readiness.stopping();
     vertx.cancelTimer(sweeper);
-    Future<Void> undeployed = Future.succeededFuture();
-    for (String id : deployments) {
-      undeployed = undeployed.compose(v -> vertx.undeploy(id));
+    // The listener stays open while writes drain, answering 503, so load balancers see the
+    // instance go unready instead of refusing connections.
+    List<Future<Void>> socketsClosed = new ArrayList<>();
+    for (HttpVerticle server : servers) {
+      socketsClosed.add(server.closeSockets());
     }
-    return undeployed
+    return Future.join(socketsClosed)
         .recover(e -> Future.succeededFuture())
         .compose(
             v -> {
@@ -300,6 +306,14 @@ public final class Marquee {
                             kv("sessions", records.writer().depth()));
                         return Future.succeededFuture(false);
                       });
+            })
+        .compose(
+            drained -> {
+              Future<Void> undeployed = Future.succeededFuture();
+              for (String id : deployments) {
+                undeployed = undeployed.compose(x -> vertx.undeploy(id));
+              }
+              return undeployed.recover(e -> Future.succeededFuture()).map(drained);
             })
         .compose(drained -> engine.shutdown().apply(drained).recover(e -> Future.succeededFuture()))
         .compose(v -> database.close().recover(e -> Future.succeededFuture()))

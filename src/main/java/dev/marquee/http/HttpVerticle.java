@@ -10,6 +10,7 @@ import dev.marquee.messaging.WebSocketRoutes;
 import dev.marquee.metrics.MetricsRoutes;
 import dev.marquee.session.SessionRoutes;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -92,6 +93,16 @@ public final class HttpVerticle extends VerticleBase {
   /** The port actually bound (useful when configured as 0). */
   public int port() {
     return server.actualPort();
+  }
+
+  /**
+   * Tells this instance's sockets to reconnect elsewhere and closes them (4000), on its own event
+   * loop; the listener stays open. Completes when they closed or after 2 s.
+   */
+  public Future<Void> closeSockets() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> webSocket.shutdown(2_000).onComplete(done));
+    return done.future();
   }
 
   @Override

@@ -114,7 +114,13 @@ class DatabaseOutageTest {
         controller.next("message");
       }
       CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::stop);
-      Thread.sleep(500); // the stop is now waiting on the write buffer
+      assertThat(controller.next("reconnect").getString("reason")).isEqualTo("shutdown");
+      assertThat(controller.awaitClose()).isEqualTo(4000);
+      // Still listening while the writes wait: unready, and the API refuses politely.
+      assertThat(server.get("/health/ready").statusCode()).isEqualTo(503);
+      assertThat(new JsonObject(server.get("/health/ready").body()).encode())
+          .contains("\"state\":\"stopping\"");
+      assertThat(server.get("/api/session/" + code).statusCode()).isEqualTo(503);
       assertThat(stopped).isNotDone();
       proxy.restore();
       stopped.get(
