@@ -31,12 +31,10 @@ final class Engines {
 
   private Engines() {}
 
-  static Future<Engine> create(
-      Config config,
-      Clock clock,
-      SessionRecords records,
-      MessageArchive archive,
-      ServerState serverState) {
+  static Future<Engine> create(Config config, Clock clock, Records stored) {
+    SessionRecords records = stored.sessions();
+    MessageArchive archive = stored.messages();
+    ServerState serverState = stored.serverState();
     if (config.redisUrl().isPresent()) {
       return Future.failedFuture(
           new IllegalStateException(

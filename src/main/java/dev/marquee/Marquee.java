@@ -5,18 +5,15 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.marquee.config.Config;
 import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
-import dev.marquee.history.MessageArchive;
 import dev.marquee.http.HttpVerticle;
 import dev.marquee.messaging.Announce;
 import dev.marquee.messaging.Realtime;
 import dev.marquee.messaging.WebSocketRoutes;
 import dev.marquee.metrics.Metrics;
 import dev.marquee.metrics.MetricsRoutes;
-import dev.marquee.session.SessionRecords;
 import dev.marquee.session.SessionRoutes;
 import dev.marquee.session.SessionService;
 import dev.marquee.store.Database;
-import dev.marquee.store.ServerState;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,47 +38,23 @@ import org.slf4j.LoggerFactory;
 public final class Marquee {
   private static final Logger log = LoggerFactory.getLogger(Marquee.class);
 
-  private final Config config;
-  private final Vertx vertx;
-  private final Metrics metrics;
-  private final Readiness readiness;
-  private final Database database;
-  private final Engine engine;
-  private final MessageArchive archive;
-  private final SessionRecords records;
-  private final SessionService sessions;
-  private final List<String> deployments;
-  private final List<HttpVerticle> servers;
-  private final int port;
-  private final long sweeper;
-
-  private Marquee(
+  /** What a started server holds on to for running and stopping. */
+  private record Parts(
       Config config,
       Vertx vertx,
       Metrics metrics,
       Readiness readiness,
-      Database database,
+      Records records,
       Engine engine,
-      MessageArchive archive,
-      SessionRecords records,
       SessionService sessions,
-      List<String> deployments,
+      String deployment,
       List<HttpVerticle> servers,
-      int port,
-      long sweeper) {
-    this.config = config;
-    this.vertx = vertx;
-    this.metrics = metrics;
-    this.readiness = readiness;
-    this.database = database;
-    this.engine = engine;
-    this.archive = archive;
-    this.records = records;
-    this.sessions = sessions;
-    this.deployments = deployments;
-    this.servers = servers;
-    this.port = port;
-    this.sweeper = sweeper;
+      long sweeper) {}
+
+  private final Parts parts;
+
+  private Marquee(Parts parts) {
+    this.parts = parts;
   }
 
   /** Starts everything; the future fails (and everything started is stopped) on any error. */
@@ -115,20 +88,19 @@ public final class Marquee {
             database -> {
               db.set(database);
               log.info("database ready", kv("url", database.url().redacted()));
-              var store = config.store();
-              MessageArchive archive =
-                  new MessageArchive(
-                      vertx, database.pool(), store.writeBufferMax(), store.writeBatchMax());
-              SessionRecords records =
-                  new SessionRecords(
-                      vertx, database.pool(), store.writeBufferMax(), store.writeBatchMax());
-              return Engines.create(
-                      config, clock, records, archive, new ServerState(database.pool()))
+              Records records =
+                  Records.open(
+                      vertx,
+                      database,
+                      clock,
+                      config.store().writeBufferMax(),
+                      config.store().writeBatchMax());
+              return Engines.create(config, clock, records)
                   .compose(
                       engine ->
                           assemble(
-                              config, clock, vertx, metrics, readiness, database, engine, archive,
-                              records, loops, started));
+                              config, clock, vertx, metrics, readiness, records, engine, loops,
+                              started));
             })
         .recover(
             failure -> {
@@ -146,10 +118,8 @@ public final class Marquee {
       Vertx vertx,
       Metrics metrics,
       Readiness readiness,
-      Database database,
+      Records records,
       Engine engine,
-      MessageArchive archive,
-      SessionRecords records,
       int loops,
       long started) {
     SessionService sessions =
@@ -158,10 +128,11 @@ public final class Marquee {
             config.adminToken(),
             clock,
             engine.sessions(),
-            records,
+            records.sessions(),
             engine.presence(),
             engine.history(),
-            engine.bus());
+            engine.bus(),
+            records.analytics());
     Realtime realtime =
         new Realtime(
             vertx,
@@ -172,19 +143,20 @@ public final class Marquee {
             engine.intake(),
             engine.bus(),
             engine.limits(),
-            metrics);
+            metrics,
+            records.analytics());
+    Duration timeout = config.health().checkTimeout();
     readiness
-        .register("database", () -> database.ping(config.health().checkTimeout()).map(v -> null))
+        .register("database", () -> records.database().ping(timeout).map(v -> null))
         .register("engine", engine.probe());
     metrics.gauge("marquee.sessions.active", "Live sessions", engine.sessions()::liveCount);
-    metrics.gauge(
-        "marquee.db.write.queue.depth",
-        "Writes waiting for PostgreSQL",
-        () -> archive.writer().depth() + records.writer().depth());
+    metrics.gauge("marquee.db.write.queue.depth", "Writes waiting for PostgreSQL", records::depth);
     metrics.counterGauge(
-        "marquee.db.write.errors",
-        "Failed PostgreSQL write attempts",
-        () -> archive.writer().errors() + records.writer().errors());
+        "marquee.db.write.errors", "Failed PostgreSQL write attempts", records::errors);
+    metrics.counterGauge(
+        "marquee.analytics.dropped",
+        "Analytics events dropped because the write buffer was full",
+        records.analytics()::dropped);
     HttpVerticle.Routes routes =
         new HttpVerticle.Routes(
             new SessionRoutes(sessions, engine.presence()),
@@ -214,23 +186,21 @@ public final class Marquee {
                   "marquee ready",
                   kv("port", port),
                   kv("engine", engine.name()),
-                  kv("database", database.embedded() ? "embedded" : "external"),
+                  kv("database", records.database().embedded() ? "embedded" : "external"),
                   kv("eventLoops", loops),
                   kv("startupMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
               return new Marquee(
-                  config,
-                  vertx,
-                  metrics,
-                  readiness,
-                  database,
-                  engine,
-                  archive,
-                  records,
-                  sessions,
-                  List.of(id),
-                  List.copyOf(servers),
-                  port,
-                  sweeper);
+                  new Parts(
+                      config,
+                      vertx,
+                      metrics,
+                      readiness,
+                      records,
+                      engine,
+                      sessions,
+                      id,
+                      List.copyOf(servers),
+                      sweeper));
             });
   }
 
@@ -245,47 +215,49 @@ public final class Marquee {
   }
 
   public int port() {
-    return port;
+    return parts.servers().get(0).port();
   }
 
   public Vertx vertx() {
-    return vertx;
+    return parts.vertx();
   }
 
   public Metrics metrics() {
-    return metrics;
+    return parts.metrics();
   }
 
   public Readiness readiness() {
-    return readiness;
+    return parts.readiness();
   }
 
   public SessionService sessions() {
-    return sessions;
+    return parts.sessions();
   }
 
   public Engine engine() {
-    return engine;
+    return parts.engine();
   }
 
   public Config config() {
-    return config;
+    return parts.config();
   }
 
   /**
    * Graceful stop: not ready at once, every socket gets {@code reconnect} and close 4000, pending
-   * database writes are flushed (within the shutdown time-out), then everything closes.
+   * database writes are flushed (within the shutdown time-out), then everything closes. The
+   * listener stays open while writes drain, answering 503, so load balancers see the instance go
+   * unready instead of refusing connections.
    */
   public Future<Void> stop() {
     long begun = System.nanoTime();
-    Duration budget = config.health().shutdownTimeout();
-    log.info("marquee stopping", kv("openSessions", engine.sessions().liveCount()));
-    readiness.stopping();
-    vertx.cancelTimer(sweeper);
-    // The listener stays open while writes drain, answering 503, so load balancers see the
-    // instance go unready instead of refusing connections.
+    Duration budget = parts.config().health().shutdownTimeout();
+    Vertx vertx = parts.vertx();
+    Records records = parts.records();
+    log.info("marquee stopping", kv("openSessions", parts.engine().sessions().liveCount()));
+    parts.readiness().stopping();
+    vertx.cancelTimer(parts.sweeper());
     List<Future<Void>> socketsClosed = new ArrayList<>();
-    for (HttpVerticle server : servers) {
+    for (HttpVerticle server : parts.servers()) {
       socketsClosed.add(server.closeSockets());
     }
     return Future.join(socketsClosed)
@@ -293,30 +265,27 @@ public final class Marquee {
         .compose(
             v -> {
               Duration left = budget.minusNanos(System.nanoTime() - begun);
-              if (left.isNegative()) {
-                left = Duration.ofMillis(1);
-              }
-              return Future.join(archive.writer().drain(left), records.writer().drain(left))
-                  .map(f -> true)
+              return records
+                  .drain(left.isNegative() ? Duration.ofMillis(1) : left)
+                  .map(true)
                   .recover(
                       e -> {
                         log.error(
                             "pending writes not flushed before the shutdown time-out",
-                            kv("messages", archive.writer().depth()),
-                            kv("sessions", records.writer().depth()));
+                            kv("pending", records.depth()));
                         return Future.succeededFuture(false);
                       });
             })
         .compose(
-            drained -> {
-              Future<Void> undeployed = Future.succeededFuture();
-              for (String id : deployments) {
-                undeployed = undeployed.compose(x -> vertx.undeploy(id));
-              }
-              return undeployed.recover(e -> Future.succeededFuture()).map(drained);
-            })
-        .compose(drained -> engine.shutdown().apply(drained).recover(e -> Future.succeededFuture()))
-        .compose(v -> database.close().recover(e -> Future.succeededFuture()))
+            drained ->
+                vertx
+                    .undeploy(parts.deployment())
+                    .recover(e -> Future.succeededFuture())
+                    .map(drained))
+        .compose(
+            drained ->
+                parts.engine().shutdown().apply(drained).recover(e -> Future.succeededFuture()))
+        .compose(v -> records.database().close().recover(e -> Future.succeededFuture()))
         .compose(v -> vertx.close())
         .onComplete(
             ar ->

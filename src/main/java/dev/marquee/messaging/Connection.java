@@ -288,9 +288,22 @@ final class Connection {
       return;
     }
     inPresence = false;
+    String role = this.role.wire();
     rt.presence()
         .leave(session, clientId, reason)
-        .onSuccess(change -> Announce.presence(rt, change));
+        .onSuccess(
+            change -> {
+              Announce.presence(rt, change);
+              if (change.kind() == dev.marquee.presence.PresenceRegistry.Change.Kind.LEAVE) {
+                rt.analytics()
+                    .record(
+                        dev.marquee.analytics.AnalyticsLog.MEMBER_LEFT,
+                        change.session(),
+                        new io.vertx.core.json.JsonObject()
+                            .put("role", role)
+                            .put("reason", reason));
+              }
+            });
   }
 
   private static String refOf(ClientFrame frame) {

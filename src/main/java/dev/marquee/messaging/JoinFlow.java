@@ -2,6 +2,7 @@ package dev.marquee.messaging;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.history.StoredMessage;
 import dev.marquee.presence.PresenceRegistry;
@@ -9,6 +10,7 @@ import dev.marquee.ratelimit.RateLimitKind;
 import dev.marquee.ratelimit.RateLimitRule;
 import dev.marquee.session.SessionState;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,6 +41,11 @@ final class JoinFlow {
             decision -> {
               if (!decision.allowed()) {
                 rt.metrics().refused(RateLimitKind.JOIN.wire());
+                rt.analytics()
+                    .record(
+                        AnalyticsLog.RATE_LIMITED,
+                        null,
+                        new JsonObject().put("kind", RateLimitKind.JOIN.wire()));
                 c.error(
                     "rate_limited",
                     "too many failed joins from your network; wait before trying again",
@@ -141,6 +148,18 @@ final class JoinFlow {
               frames,
               lastSeq);
           Announce.presence(rt, change);
+          rt.analytics()
+              .record(
+                  AnalyticsLog.MEMBER_JOINED,
+                  session.code(),
+                  new JsonObject().put("role", join.role().wire()));
+          if (join.lastSeq() >= 0) {
+            rt.analytics()
+                .record(
+                    AnalyticsLog.REJOINED,
+                    session.code(),
+                    new JsonObject().put("recovered", r.complete()));
+          }
           rt.sessions()
               .pendingWarning(session)
               .ifPresent(w -> c.write(Frames.warning(w.endsAt(), w.endsInMs())));

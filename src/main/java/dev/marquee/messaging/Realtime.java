@@ -1,5 +1,6 @@
 package dev.marquee.messaging;
 
+import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.bus.RoomBus;
 import dev.marquee.config.Config;
 import dev.marquee.history.RecentHistory;
@@ -19,4 +20,5 @@ public record Realtime(
     MessageIntake intake,
     RoomBus bus,
     RateLimiter limiter,
-    Metrics metrics) {}
+    Metrics metrics,
+    AnalyticsLog analytics) {}

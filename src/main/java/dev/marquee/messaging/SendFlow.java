@@ -2,7 +2,9 @@ package dev.marquee.messaging;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.presence.Role;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,11 @@ final class SendFlow {
     Realtime rt = c.rt();
     if (c.role() != Role.CONTROLLER) {
       c.error("forbidden", "displays cannot send messages; join as a controller", send.ref(), 0);
+      rt.analytics()
+          .record(
+              AnalyticsLog.MESSAGE_REFUSED,
+              c.session(),
+              new JsonObject().put("reason", "forbidden"));
       return;
     }
     rt.intake()
@@ -44,12 +51,23 @@ final class SendFlow {
                       if (ar.result() instanceof MessageIntake.Admission.Refused r) {
                         if (r.limitedBy() != null) {
                           rt.metrics().refused(r.limitedBy().wire());
+                          rt.analytics()
+                              .record(
+                                  AnalyticsLog.RATE_LIMITED,
+                                  c.session(),
+                                  new JsonObject().put("kind", r.limitedBy().wire()));
                         }
+                        rt.analytics()
+                            .record(
+                                AnalyticsLog.MESSAGE_REFUSED,
+                                c.session(),
+                                new JsonObject().put("reason", r.code()));
                         c.error(r.code(), r.message(), send.ref(), r.retryAfterMs());
                         return;
                       }
                       var accepted = (MessageIntake.Admission.Accepted) ar.result();
                       rt.metrics().messageAccepted();
+                      rt.analytics().record(AnalyticsLog.MESSAGE_SENT, c.session());
                       long seq = accepted.message().seq();
                       accepted
                           .stored()

@@ -1,5 +1,6 @@
 package dev.marquee.messaging;
 
+import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.api.ApiException;
 import dev.marquee.config.Config;
 import dev.marquee.ratelimit.ClientIp;
@@ -9,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
@@ -51,6 +53,11 @@ public final class WebSocketRoutes {
             decision -> {
               if (!decision.allowed()) {
                 rt.metrics().refused(RateLimitKind.CONNECTION.wire());
+                rt.analytics()
+                    .record(
+                        AnalyticsLog.RATE_LIMITED,
+                        null,
+                        new JsonObject().put("kind", RateLimitKind.CONNECTION.wire()));
                 ctx.fail(
                     new ApiException(
                         429,

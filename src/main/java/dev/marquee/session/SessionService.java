@@ -2,6 +2,7 @@ package dev.marquee.session;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.api.ApiException;
 import dev.marquee.api.Tokens;
 import dev.marquee.bus.RoomBus;
@@ -43,6 +44,7 @@ public final class SessionService {
   private final RecentHistory history;
   private final RoomBus bus;
   private final Optional<String> adminToken;
+  private final AnalyticsLog analytics;
 
   /**
    * Sessions this instance ended whose ending PostgreSQL has not committed yet, so a lookup right
@@ -59,7 +61,8 @@ public final class SessionService {
       SessionRecords records,
       PresenceRegistry presence,
       RecentHistory history,
-      RoomBus bus) {
+      RoomBus bus,
+      AnalyticsLog analytics) {
     this.config = config;
     this.adminToken = adminToken;
     this.clock = clock;
@@ -68,6 +71,7 @@ public final class SessionService {
     this.presence = presence;
     this.history = history;
     this.bus = bus;
+    this.analytics = analytics;
   }
 
   public static String newEpoch() {
@@ -117,6 +121,7 @@ public final class SessionService {
                   .map(
                       v -> {
                         log.info("session created", kv("session", session.code()));
+                        analytics.record(AnalyticsLog.SESSION_CREATED, session.code());
                         return new Created(session, token);
                       });
             });
@@ -201,6 +206,15 @@ public final class SessionService {
                 recorded.onComplete(ar -> endingNotRecorded.remove(code));
               }
               log.info("session ended", kv("session", code), kv("reason", reason.wire()));
+              analytics.record(
+                  AnalyticsLog.SESSION_ENDED,
+                  code,
+                  new io.vertx.core.json.JsonObject()
+                      .put("reason", reason.wire())
+                      .put(
+                          "durationMs",
+                          java.time.Duration.between(ended.get().createdAt(), ended.get().endedAt())
+                              .toMillis()));
               return bus.publish(new RoomEvent.Ended(code, reason.wire()))
                   .compose(v -> history.drop(code))
                   .compose(v -> presence.drop(code))

@@ -1,0 +1,84 @@
+package dev.marquee.analytics;
+
+import dev.marquee.store.WriteBehind;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What happens in sessions, for operators: written to {@code analytics_events} in batches off the
+ * hot path. Best effort by design: when the write buffer is full an event is dropped and counted,
+ * never waited for. Events carry no message text, names, client ids or addresses.
+ */
+public final class AnalyticsLog {
+  public static final String INSERT =
+      "INSERT INTO analytics_events (type, session_code, occurred_at, data)"
+          + " SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::jsonb[])";
+
+  /** Event types. */
+  public static final String SESSION_CREATED = "session_created";
+
+  public static final String SESSION_ENDED = "session_ended";
+  public static final String MEMBER_JOINED = "member_joined";
+  public static final String MEMBER_LEFT = "member_left";
+  public static final String MESSAGE_SENT = "message_sent";
+  public static final String MESSAGE_REFUSED = "message_refused";
+  public static final String RATE_LIMITED = "rate_limited";
+  public static final String REJOINED = "rejoined";
+
+  private record Event(String type, String session, Instant at, JsonObject data) {}
+
+  private final Clock clock;
+  private final WriteBehind<Event> writer;
+  private final AtomicLong dropped = new AtomicLong();
+
+  public AnalyticsLog(Vertx vertx, Pool pool, Clock clock, int capacity, int batchMax) {
+    this.clock = clock;
+    this.writer =
+        new WriteBehind<>("analytics", vertx, pool, capacity, batchMax, AnalyticsLog::write);
+  }
+
+  /** Records an event now; never blocks, never fails the caller. */
+  public void record(String type, String session, JsonObject data) {
+    if (writer.offer(new Event(type, session, clock.instant(), data)) == null) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  public void record(String type, String session) {
+    record(type, session, new JsonObject());
+  }
+
+  /** Events dropped because the write buffer was full. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  public WriteBehind<?> writer() {
+    return writer;
+  }
+
+  private static io.vertx.core.Future<Void> write(SqlConnection tx, List<Event> batch) {
+    int n = batch.size();
+    String[] types = new String[n];
+    String[] sessions = new String[n];
+    OffsetDateTime[] times = new OffsetDateTime[n];
+    JsonObject[] data = new JsonObject[n];
+    for (int i = 0; i < n; i++) {
+      Event e = batch.get(i);
+      types[i] = e.type();
+      sessions[i] = e.session();
+      times[i] = e.at().atOffset(ZoneOffset.UTC);
+      data[i] = e.data();
+    }
+    return tx.preparedQuery(INSERT).execute(Tuple.of(types, sessions, times, data)).mapEmpty();
+  }
+}
