@@ -329,6 +329,63 @@ class WriteBehindTest {
     }
   }
 
+  /**
+   * A server out of connection slots answers a new connection with an error (53300), not a refusal
+   * to connect. That says nothing about the rows: the batch must wait and be written once a slot
+   * frees up, not be failed item by item.
+   */
+  @Test
+  void aServerOutOfConnectionsDelaysWritesButFailsNone(@TempDir Path dir) throws Exception {
+    EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dir)
+            .setCleanDataDirectory(false)
+            .setRegisterShutdownHook(false)
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("max_connections", "3")
+            .setServerConfig("superuser_reserved_connections", "0")
+            .start();
+    DatabaseUrl embeddedUrl =
+        new DatabaseUrl("127.0.0.1", postgres.getPort(), "postgres", "postgres", "", Map.of());
+    Pool fullPool = pool(Database.connectOptions(embeddedUrl));
+    List<Connection> slots = new ArrayList<>();
+    try {
+      slots.add(postgres.getPostgresDatabase().getConnection());
+      table = createItemsTable(slots.get(0));
+      while (slots.size() < 3) {
+        slots.add(postgres.getPostgresDatabase().getConnection());
+      }
+      Context context = vertx.getOrCreateContext();
+      WriteBehind<Item> writer =
+          onContext(
+              context, () -> new WriteBehind<>("full", vertx, fullPool, 100, 10, this::insert));
+      List<Future<Void>> done =
+          onContext(
+              context,
+              () -> IntStream.rangeClosed(1, 5).mapToObj(i -> writer.offer(Item.of(i))).toList());
+
+      waitUntil(() -> writer.errors() >= 2, "attempts failing while no slot is free");
+      for (Connection c : slots) {
+        c.close();
+      }
+      slots.clear();
+      settle(done);
+
+      assertThat(done.stream().filter(Future::failed).map(f -> f.cause().toString()).toList())
+          .as("items failed for want of a connection")
+          .isEmpty();
+      try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+        assertThat(idsInCommitOrder(c)).containsExactly(1, 2, 3, 4, 5);
+      }
+    } finally {
+      for (Connection c : slots) {
+        c.close();
+      }
+      await(fullPool.close());
+      postgres.close();
+    }
+  }
+
   private WriteBehind<Item> writer(int capacity, int batchMax, WriteBehind.Sink<Item> sink) {
     return new WriteBehind<>("test", vertx, pool, capacity, batchMax, sink);
   }
