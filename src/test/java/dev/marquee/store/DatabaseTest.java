@@ -163,6 +163,38 @@ class DatabaseTest {
     }
   }
 
+  /**
+   * After a reboot, a stale postmaster.pid can name a PID that now belongs to another process, even
+   * another PostgreSQL on the machine. That one must not be signalled: the start fails at once and
+   * says which file to look at, which is for an operator to settle.
+   */
+  @Test
+  void aProcessThatIsNotThisDirectorysPostmasterIsLeftAlone(@TempDir Path tmp) throws Exception {
+    Path dataDir = tmp.resolve("data");
+    Config config = Config.fromEnv(Map.of("DATA_DIR", dataDir.toString()));
+    await(await(Database.start(vertx, config), START).close(), START);
+    // Any program whose path says "postgres": a copy of sleep.
+    Path decoyBinary = Files.createDirectories(tmp.resolve("decoy")).resolve("postgres");
+    Files.copy(Path.of("/bin/sleep"), decoyBinary);
+    assertThat(decoyBinary.toFile().setExecutable(true)).isTrue();
+    Process decoy = new ProcessBuilder(decoyBinary.toString(), "120").start();
+    try {
+      Files.writeString(dataDir.resolve("postgres/postmaster.pid"), decoy.pid() + "\n");
+
+      Future<Database> start = Database.start(vertx, config);
+      await(start.otherwiseEmpty(), START);
+      if (start.succeeded()) {
+        await(start.result().close(), START);
+      }
+
+      assertThat(decoy.isAlive()).as("the decoy was not signalled").isTrue();
+      assertThat(start.failed()).as("start refused").isTrue();
+      assertThat(start.cause()).hasMessageContaining("postmaster.pid names process " + decoy.pid());
+    } finally {
+      decoy.destroyForcibly();
+    }
+  }
+
   /** Run in a child JVM: starts the embedded server in {@code args[0]} and waits to be killed. */
   static final class OrphanMaker {
     static final String READY = "orphan-maker: ready";
