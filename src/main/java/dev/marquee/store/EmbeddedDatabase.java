@@ -85,7 +85,8 @@ final class EmbeddedDatabase {
 
   /**
    * A server left running by a Marquee process that was killed keeps the data directory locked; it
-   * belongs to us, so stop it (fast shutdown) before starting a new one.
+   * belongs to us, so stop it before starting a new one. SIGTERM asks for a smart shutdown, which
+   * is enough: its clients died with the process that opened them.
    */
   private static void stopOrphan(Path dir) throws IOException {
     Path pidFile = dir.resolve("postmaster.pid");
@@ -103,9 +104,19 @@ final class EmbeddedDatabase {
       return;
     }
     Optional<ProcessHandle> process = ProcessHandle.of(pid);
-    if (process.isEmpty()
-        || !process.get().info().command().map(c -> c.contains("postgres")).orElse(false)) {
+    if (process.isEmpty()) {
       return;
+    }
+    if (!isPostmasterOf(process.get(), dir)) {
+      // A stale file after a reboot may name a PID that now belongs to anything, even another
+      // PostgreSQL. PostgreSQL would refuse to start too, but only after the start-up wait and
+      // with its reason buried in its own output.
+      throw new IllegalStateException(
+          pidFile
+              + " names process "
+              + pid
+              + ", which is not a PostgreSQL server on this directory; if no server runs on it,"
+              + " delete that file");
     }
     log.warn("embedded database left running by an earlier process; stopping it", kv("pid", pid));
     process.get().destroy();
@@ -113,6 +124,28 @@ final class EmbeddedDatabase {
       process.get().onExit().get(15, TimeUnit.SECONDS);
     } catch (Exception e) {
       process.get().destroyForcibly();
+    }
+  }
+
+  private static boolean isPostmasterOf(ProcessHandle process, Path dir) {
+    ProcessHandle.Info info = process.info();
+    if (!info.command().map(c -> c.contains("postgres")).orElse(false)) {
+      return false;
+    }
+    String[] args = info.arguments().orElse(new String[0]);
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("-D") && sameDirectory(Path.of(args[i + 1]), dir)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean sameDirectory(Path a, Path b) {
+    try {
+      return a.toRealPath().equals(b.toRealPath());
+    } catch (IOException e) {
+      return false;
     }
   }
 }

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * retried with back-off (100 ms doubling to 5 s) and nothing queued is dropped. A batch the server
  * rejects (a data error, not a connection error) is retried item by item so one bad row cannot
  * block the rest; items that still fail are failed individually.
+ *
+ * <p>The server also answers with an error when it cannot take any work (too many connections,
+ * shutting down, starting up, a connection it terminated, a deadlock): those say nothing about the
+ * rows, so they are retried like an unreachable server instead of failing the items.
  */
 public final class WriteBehind<T> {
   private static final Logger log = LoggerFactory.getLogger(WriteBehind.class);
@@ -177,9 +181,9 @@ public final class WriteBehind<T> {
             ar -> {
               if (ar.succeeded()) {
                 succeeded(batch);
-              } else if (ar.cause() instanceof PgException && batch.size() > 1) {
+              } else if (dataError(ar.cause()) && batch.size() > 1) {
                 writeOneByOne(batch, 0);
-              } else if (ar.cause() instanceof PgException) {
+              } else if (dataError(ar.cause())) {
                 rejected(batch.get(0), ar.cause());
               } else {
                 retryLater(batch.size(), ar.cause());
@@ -225,7 +229,7 @@ public final class WriteBehind<T> {
                 committed.incrementAndGet();
                 one.done().complete();
                 writeOneByOne(batch, index + 1);
-              } else if (ar.cause() instanceof PgException) {
+              } else if (dataError(ar.cause())) {
                 synchronized (this) {
                   queue.pollFirst();
                 }
@@ -235,6 +239,21 @@ public final class WriteBehind<T> {
                 retryLater(batch.size() - index, ar.cause());
               }
             });
+  }
+
+  /** Whether the server refused the rows themselves, so that trying again cannot help. */
+  private static boolean dataError(Throwable cause) {
+    if (!(cause instanceof PgException pg) || pg.getSqlState() == null) {
+      return false;
+    }
+    String state = pg.getSqlState();
+    return !(state.startsWith("08") // connection exception
+        || state.startsWith("40") // serialization failure, deadlock
+        || state.startsWith("53") // too many connections, disk full, out of memory
+        || state.equals("57P01") // terminated by an administrator (fast shutdown)
+        || state.equals("57P02") // crash shutdown
+        || state.equals("57P03") // cannot connect now: starting up or shutting down
+        || state.equals("25006")); // read-only: a primary demoted during failover
   }
 
   private void rejected(Pending<T> one, Throwable cause) {

