@@ -32,10 +32,16 @@ public final class MessageArchive {
           + " last_activity_at = GREATEST(s.last_activity_at, v.at)"
           + " FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS v(code, seq, at)"
           + " WHERE s.code = v.code";
+
+  /**
+   * The limit is a sub-select so the planner cannot see it: with a visible LIMIT 100 and an average
+   * of a few messages per session, it would read and sort every message of a busy session instead
+   * of walking the primary key backwards (QueryPlansTest).
+   */
   public static final String RECENT =
       "SELECT m.session_code, m.seq, m.sent_at, m.client_id, m.sender_name, m.sender_role, m.body"
           + " FROM unnest($1::text[]) AS c(code) CROSS JOIN LATERAL (SELECT * FROM messages"
-          + " WHERE session_code = c.code ORDER BY seq DESC LIMIT $2) m";
+          + " WHERE session_code = c.code ORDER BY seq DESC LIMIT (SELECT $2::int)) m";
 
   private final Pool pool;
   private final WriteBehind<StoredMessage> writer;
