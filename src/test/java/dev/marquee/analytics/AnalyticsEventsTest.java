@@ -2,6 +2,7 @@ package dev.marquee.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.marquee.testing.Eventually;
 import dev.marquee.testing.TestPostgres;
 import dev.marquee.testing.TestServer;
 import dev.marquee.testing.WsClient;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class AnalyticsEventsTest {
 
   @Test
-  void aSessionsLifeIsRecorded() throws Exception {
+  void aSessionsLifeIsRecorded() {
     try (TestServer server = TestServer.start(Map.of("RATE_LIMIT_MAX_REQUESTS", "1"))) {
       JsonObject created = server.createSession();
       String code = created.getString("code");
@@ -52,29 +53,36 @@ class AnalyticsEventsTest {
     }
   }
 
-  private static List<String> awaitRows(TestServer server, String code, int count)
-      throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      List<String> rows = new ArrayList<>();
-      try (Connection c = TestPostgres.connect(server.database());
-          Statement s = c.createStatement();
-          ResultSet rs =
-              s.executeQuery(
-                  "SELECT type, data::text FROM analytics_events WHERE session_code = '"
-                      + code
-                      + "' ORDER BY id")) {
-        while (rs.next()) {
-          rows.add(
-              rs.getString(1)
-                  + " "
-                  + rs.getString(2).replaceAll("\"durationMs\": \\d+", "\"durationMs\": DURATION"));
-        }
+  private static List<String> awaitRows(TestServer server, String code, int count) {
+    List<List<String>> seen = new ArrayList<>(List.of(List.of()));
+    Eventually.until(
+        Duration.ofSeconds(10),
+        () -> {
+          seen.set(0, rows(server, code));
+          return seen.get(0).size() >= count;
+        },
+        count + " analytics rows");
+    return seen.get(0);
+  }
+
+  private static List<String> rows(TestServer server, String code) {
+    List<String> rows = new ArrayList<>();
+    try (Connection c = TestPostgres.connect(server.database());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT type, data::text FROM analytics_events WHERE session_code = '"
+                    + code
+                    + "' ORDER BY id")) {
+      while (rs.next()) {
+        rows.add(
+            rs.getString(1)
+                + " "
+                + rs.getString(2).replaceAll("\"durationMs\": \\d+", "\"durationMs\": DURATION"));
       }
-      if (rows.size() >= count || System.nanoTime() > deadline) {
-        return rows;
-      }
-      Thread.sleep(50);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
+    return rows;
   }
 }

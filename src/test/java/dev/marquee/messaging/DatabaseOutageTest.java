@@ -3,6 +3,7 @@ package dev.marquee.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.config.DatabaseUrl;
+import dev.marquee.testing.Eventually;
 import dev.marquee.testing.TcpProxy;
 import dev.marquee.testing.TestPostgres;
 import dev.marquee.testing.TestServer;
@@ -130,12 +131,11 @@ class DatabaseOutageTest {
     assertThat(storedSeqs(code)).containsExactly(1L, 2L, 3L);
   }
 
-  private void awaitReady(int status) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (server.get("/health/ready").statusCode() != status) {
-      assertThat(System.nanoTime()).as("readiness %s in time", status).isLessThan(deadline);
-      Thread.sleep(100);
-    }
+  private void awaitReady(int status) {
+    Eventually.until(
+        Duration.ofSeconds(15),
+        () -> server.get("/health/ready").statusCode() == status,
+        "/health/ready answering " + status);
   }
 
   private List<Long> storedSeqs(String code) throws Exception {

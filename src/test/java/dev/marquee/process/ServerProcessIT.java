@@ -3,6 +3,7 @@ package dev.marquee.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.config.DatabaseUrl;
+import dev.marquee.testing.Eventually;
 import dev.marquee.testing.TestPostgres;
 import dev.marquee.testing.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -119,24 +120,23 @@ class ServerProcessIT {
     return pb.start();
   }
 
-  private static void awaitReady(int port, Duration wait) throws InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        HttpResponse<String> r =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
+  private static void awaitReady(int port, Duration wait) {
+    Eventually.until(wait, () -> readyStatus(port) == 200, "the server to be ready");
+  }
+
+  private static int readyStatus(int port) {
+    try {
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .statusCode();
+    } catch (IOException e) {
+      return -1; // not listening yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
     }
-    throw new AssertionError("not ready within " + wait);
   }
 
   private static int freePort() throws IOException {
