@@ -8,6 +8,7 @@ import dev.marquee.ratelimit.RateLimiter;
 import dev.marquee.session.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,4 +25,4 @@ public record Engine(
     RateLimiter limits,
     MessageIntake intake,
     Supplier<Future<JsonObject>> probe,
-    java.util.function.Function<Boolean, Future<Void>> shutdown) {}
+    Function<Boolean, Future<Void>> shutdown) {}

@@ -8,23 +8,20 @@ public final class Announce {
   private Announce() {}
 
   public static void presence(Realtime rt, PresenceRegistry.Change change) {
-    presence(rt.bus(), change);
-  }
-
-  public static void presence(dev.marquee.bus.RoomBus bus, PresenceRegistry.Change change) {
     if (change.kind() == PresenceRegistry.Change.Kind.NONE) {
       return;
     }
     var member = change.member();
-    bus.publish(
-        new RoomEvent.Presence(
-            change.session(),
-            change.event(),
-            member.clientId(),
-            member.name(),
-            member.role().wire(),
-            change.counts().controller(),
-            change.counts().display(),
-            change.reason()));
+    rt.bus()
+        .publish(
+            new RoomEvent.Presence(
+                change.session(),
+                change.event(),
+                member.clientId(),
+                member.name(),
+                member.role().wire(),
+                change.counts().controller(),
+                change.counts().display(),
+                change.reason()));
   }
 }

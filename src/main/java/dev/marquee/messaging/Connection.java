@@ -2,11 +2,15 @@ package dev.marquee.messaging;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.bus.RoomEvent;
 import dev.marquee.logging.Redact;
+import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.presence.Role;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -33,7 +37,7 @@ final class Connection {
   private final String ipKey;
   private final String ipForLogs;
   private long joinTimer = -1;
-  private io.vertx.core.Context context;
+  private Context context;
   private Thread loop;
 
   private Phase phase = Phase.NEW;
@@ -294,14 +298,12 @@ final class Connection {
         .onSuccess(
             change -> {
               Announce.presence(rt, change);
-              if (change.kind() == dev.marquee.presence.PresenceRegistry.Change.Kind.LEAVE) {
+              if (change.kind() == PresenceRegistry.Change.Kind.LEAVE) {
                 rt.analytics()
                     .record(
-                        dev.marquee.analytics.AnalyticsLog.MEMBER_LEFT,
+                        AnalyticsLog.MEMBER_LEFT,
                         change.session(),
-                        new io.vertx.core.json.JsonObject()
-                            .put("role", role)
-                            .put("reason", reason));
+                        new JsonObject().put("role", role).put("reason", reason));
               }
             });
   }

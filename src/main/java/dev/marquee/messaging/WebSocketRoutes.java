@@ -68,11 +68,8 @@ public final class WebSocketRoutes {
               }
               request
                   .toWebSocket()
-                  .onSuccess(ws -> new Connection(ws, rt, rooms, ipKey, host).start())
-                  .onFailure(
-                      e -> {
-                        /* the handshake failed; the client saw an HTTP error */
-                      });
+                  // A failed handshake has already answered the client with an HTTP error.
+                  .onSuccess(ws -> new Connection(ws, rt, rooms, ipKey, host).start());
             })
         .onFailure(ctx::fail);
   }

@@ -1,6 +1,7 @@
 package dev.marquee.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -143,7 +144,7 @@ public final class Metrics {
 
   /** Registers a gauge whose value is a monotonic count read at scrape time. */
   public void counterGauge(String name, String description, Supplier<Number> value) {
-    io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
+    FunctionCounter.builder(name, value, v -> v.get().doubleValue())
         .description(description)
         .register(registry);
   }

@@ -11,6 +11,7 @@ import dev.marquee.config.Config;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.presence.PresenceRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -209,11 +210,11 @@ public final class SessionService {
               analytics.record(
                   AnalyticsLog.SESSION_ENDED,
                   code,
-                  new io.vertx.core.json.JsonObject()
+                  new JsonObject()
                       .put("reason", reason.wire())
                       .put(
                           "durationMs",
-                          java.time.Duration.between(ended.get().createdAt(), ended.get().endedAt())
+                          Duration.between(ended.get().createdAt(), ended.get().endedAt())
                               .toMillis()));
               return bus.publish(new RoomEvent.Ended(code, reason.wire()))
                   .compose(v -> history.drop(code))

@@ -128,6 +128,33 @@ class AdmissionTest {
     }
   }
 
+  @Test
+  void permessageDeflateIsNeverNegotiated() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try (TestServer server = TestServer.start()) {
+      io.vertx.core.http.WebSocket ws =
+          vertx
+              .createWebSocketClient(
+                  new io.vertx.core.http.WebSocketClientOptions()
+                      .setTryUsePerMessageCompression(true))
+              .connect(server.port(), "127.0.0.1", "/ws")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(ws.headers().get("Sec-WebSocket-Extensions")).isNull();
+      ws.close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      vertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   private static JsonObject join(String code) {
     return new JsonObject()
         .put("type", "join")
