@@ -35,7 +35,7 @@ final class Engines {
     SessionRecords records = stored.sessions();
     MessageArchive archive = stored.messages();
     ServerState serverState = stored.serverState();
-    if (config.redisUrl().isPresent()) {
+    if (config.redis().isPresent()) {
       return Future.failedFuture(
           new IllegalStateException(
               "REDIS_URL is set, but this build runs the memory engine only; unset REDIS_URL to"

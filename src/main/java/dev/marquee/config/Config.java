@@ -19,7 +19,8 @@ public record Config(
     Http http,
     Path dataDir,
     Optional<DatabaseUrl> databaseUrl,
-    Optional<String> redisUrl,
+    Optional<RedisUrl> redis,
+    String redisKeyPrefix,
     Log log,
     RateLimits rateLimits,
     Sessions sessions,
@@ -33,6 +34,7 @@ public record Config(
   public static final String DEFAULT_HOST = "0.0.0.0";
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final String DEFAULT_LOG_DIR = "./logs";
+  public static final String DEFAULT_REDIS_KEY_PREFIX = "marquee";
   public static final int DEFAULT_RATE_LIMIT_MAX_REQUESTS = 10;
   public static final long DEFAULT_RATE_LIMIT_WINDOW_MS = 60_000;
   public static final int DEFAULT_RATE_LIMIT_IP_MAX_REQUESTS = 20;
@@ -120,13 +122,20 @@ public record Config(
         r.problem("DATABASE_URL", e.getMessage());
       }
     }
-    Optional<String> redisUrl = r.string("REDIS_URL");
-    redisUrl.ifPresent(
-        url -> {
-          if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
-            r.problem("REDIS_URL", "must start with redis:// or rediss://");
-          }
-        });
+    Optional<RedisUrl> redis = Optional.empty();
+    Optional<String> rawRedis = r.string("REDIS_URL");
+    if (rawRedis.isPresent()) {
+      try {
+        redis = Optional.of(RedisUrl.parse(rawRedis.get()));
+      } catch (IllegalArgumentException e) {
+        r.problem("REDIS_URL", e.getMessage());
+      }
+    }
+    String redisKeyPrefix = r.string("REDIS_KEY_PREFIX", DEFAULT_REDIS_KEY_PREFIX);
+    if (!redisKeyPrefix.matches("[A-Za-z0-9_.-]{1,32}")) {
+      r.problem(
+          "REDIS_KEY_PREFIX", "must be 1-32 letters, digits or _.-, got '" + redisKeyPrefix + "'");
+    }
 
     Log log =
         new Log(
@@ -222,7 +231,8 @@ public record Config(
         http,
         dataDir,
         databaseUrl,
-        redisUrl,
+        redis,
+        redisKeyPrefix,
         log,
         limits,
         sessions,
@@ -243,7 +253,9 @@ public record Config(
         http.allowedOrigins().map(o -> (Object) List.copyOf(o)).orElse("default"));
     out.put("dataDir", dataDir.toString());
     out.put("database", databaseUrl.map(DatabaseUrl::redacted).orElse("embedded"));
-    out.put("engine", redisUrl.isPresent() ? "redis" : "memory");
+    out.put("engine", redis.isPresent() ? "redis" : "memory");
+    redis.ifPresent(url -> out.put("redis", url.redacted()));
+    out.put("redisKeyPrefix", redisKeyPrefix);
     out.put("logLevel", log.level().name());
     out.put("logDir", log.dir().toString());
     out.put("logFormat", log.format().name());

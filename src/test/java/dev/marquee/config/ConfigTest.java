@@ -17,7 +17,8 @@ class ConfigTest {
     assertThat(config.http().allowedOrigins()).isEmpty();
     assertThat(config.dataDir().toString()).isEqualTo("./data");
     assertThat(config.databaseUrl()).isEmpty();
-    assertThat(config.redisUrl()).isEmpty();
+    assertThat(config.redis()).isEmpty();
+    assertThat(config.redisKeyPrefix()).isEqualTo("marquee");
     assertThat(config.log().level()).isEqualTo(Config.LogLevel.INFO);
     assertThat(config.log().format()).isEqualTo(Config.LogFormat.JSON);
     assertThat(config.rateLimits().controller())
@@ -54,7 +55,8 @@ class ConfigTest {
     assertThat(config.sessions().maxLifetime()).isEqualTo(Duration.ofHours(1));
     assertThat(config.sessions().inactivityTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.sessions().inactivityWarning()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(config.redisUrl()).contains("redis://localhost:6379");
+    assertThat(config.redis().orElseThrow().endpoints())
+        .containsExactly("redis://localhost:6379/0");
   }
 
   @Test
