@@ -1,0 +1,57 @@
+package dev.marquee.store;
+
+/**
+ * Every Redis key and channel name, in one place (docs/redis.md has the table). Keys of one session
+ * carry the hash tag {@code {CODE}} so that on a cluster they share a slot.
+ */
+public record RedisKeys(String prefix) {
+
+  public String session(String code) {
+    return prefix + ":session:{" + code + "}";
+  }
+
+  public String liveSessions() {
+    return prefix + ":sessions:live";
+  }
+
+  public String history(String code) {
+    return prefix + ":history:{" + code + "}";
+  }
+
+  public String presence(String code) {
+    return prefix + ":presence:{" + code + "}";
+  }
+
+  public String presenceConnections(String code) {
+    return prefix + ":presence:{" + code + "}:conns";
+  }
+
+  public String instance(String id) {
+    return prefix + ":instance:" + id;
+  }
+
+  public String rateLimit(String kind, String key) {
+    return prefix + ":rl:" + kind + ":" + key;
+  }
+
+  public String rateLimitStats() {
+    return prefix + ":rl:stats";
+  }
+
+  public String rateLimitTop() {
+    return prefix + ":rl:top";
+  }
+
+  public String outbox() {
+    return prefix + ":outbox";
+  }
+
+  public String room(String code) {
+    return prefix + ":room:{" + code + "}";
+  }
+
+  /** Pattern matching every key of this prefix, for tests that clean up after themselves. */
+  public String all() {
+    return prefix + ":*";
+  }
+}

@@ -1,0 +1,145 @@
+package dev.marquee.store;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.marquee.config.RedisUrl;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared Redis client: a connection pool for commands and scripts, and dedicated connections
+ * for pub/sub. Works the same on a standalone server, Sentinel and Cluster.
+ */
+public final class RedisStore {
+  private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
+
+  private final Vertx vertx;
+  private final RedisUrl url;
+  private final RedisKeys keys;
+  private final RedisOptions options;
+  private final Redis client;
+  private final Redis subscribers;
+
+  private RedisStore(Vertx vertx, RedisUrl url, String prefix) {
+    this.vertx = vertx;
+    this.url = url;
+    this.keys = new RedisKeys(prefix);
+    this.options = options(url);
+    this.client = Redis.createClient(vertx, options);
+    this.subscribers = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(4));
+  }
+
+  /** Creates the client; nothing is connected until the first command. */
+  public static RedisStore create(Vertx vertx, RedisUrl url, String prefix) {
+    log.info("redis client", kv("url", url.redacted()), kv("prefix", prefix));
+    return new RedisStore(vertx, url, prefix);
+  }
+
+  static RedisOptions options(RedisUrl url) {
+    RedisOptions options =
+        new RedisOptions()
+            .setType(
+                switch (url.mode()) {
+                  case STANDALONE -> RedisClientType.STANDALONE;
+                  case SENTINEL -> RedisClientType.SENTINEL;
+                  case CLUSTER -> RedisClientType.CLUSTER;
+                })
+            .setEndpoints(url.endpoints())
+            .setMaxPoolSize(16)
+            .setMaxPoolWaiting(10_000)
+            .setMaxWaitingHandlers(100_000)
+            .setNetClientOptions(
+                new NetClientOptions().setConnectTimeout(2_000).setTcpNoDelay(true));
+    if (url.password() != null) {
+      options.setPassword(url.password());
+    }
+    if (url.user() != null) {
+      options.setUser(url.user());
+    }
+    if (url.mode() == RedisUrl.Mode.SENTINEL) {
+      options.setMasterName(url.masterName()).setRole(RedisRole.MASTER);
+    }
+    return options;
+  }
+
+  public RedisKeys keys() {
+    return keys;
+  }
+
+  public RedisUrl url() {
+    return url;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Sends one command on a pooled connection. */
+  public Future<Response> send(Command command, Object... args) {
+    return client.send(Request.cmd(command, args));
+  }
+
+  /** Sends several commands; on a cluster each goes to its key's node. */
+  public Future<List<Response>> batch(List<Request> requests) {
+    return client.batch(requests);
+  }
+
+  /**
+   * Runs a script by its SHA-1, loading it with {@code EVAL} the first time a server has not seen
+   * it (a restarted or failed-over Redis forgets scripts).
+   */
+  public Future<Response> eval(RedisScript script, List<String> keys, List<String> args) {
+    Object[] evalsha = argv(script.sha1(), keys, args);
+    return client
+        .send(Request.cmd(Command.EVALSHA, evalsha))
+        .recover(
+            e -> {
+              if (String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
+                return client.send(Request.cmd(Command.EVAL, argv(script.source(), keys, args)));
+              }
+              return Future.failedFuture(e);
+            });
+  }
+
+  private static Object[] argv(String head, List<String> keys, List<String> args) {
+    Object[] out = new Object[2 + keys.size() + args.size()];
+    out[0] = head;
+    out[1] = keys.size();
+    int i = 2;
+    for (String k : keys) {
+      out[i++] = k;
+    }
+    for (String a : args) {
+      out[i++] = a;
+    }
+    return out;
+  }
+
+  /** A connection of its own, for subscribing; the caller closes it. */
+  public Future<RedisConnection> connectDedicated() {
+    return subscribers.connect();
+  }
+
+  /** Succeeds when Redis answers PING within {@code timeout}. */
+  public Future<Void> ping(Duration timeout) {
+    return send(Command.PING).<Void>mapEmpty().timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public Future<Void> close() {
+    return Future.join(client.close(), subscribers.close()).mapEmpty();
+  }
+}
