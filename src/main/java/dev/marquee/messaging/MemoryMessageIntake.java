@@ -24,9 +24,6 @@ import java.util.function.Supplier;
  * assignment and publication cannot interleave. Pick it with the memory engine.
  */
 final class MemoryMessageIntake implements MessageIntake {
-  /** How long a sender is told to wait while the database write buffer is full. */
-  static final long BUFFER_FULL_RETRY_MS = 2_000;
-
   private final Clock clock;
   private final Config.RateLimits limits;
   private final SessionStore sessions;
@@ -60,12 +57,7 @@ final class MemoryMessageIntake implements MessageIntake {
 
   private Future<Admission> acceptNow(Submission s) {
     if (!archive.reserve()) {
-      return Future.succeededFuture(
-          new Admission.Refused(
-              "unavailable",
-              "the message store is catching up; try again shortly",
-              BUFFER_FULL_RETRY_MS,
-              null));
+      return Future.succeededFuture(Admission.Refused.bufferFull());
     }
     List<RateLimitRule> rules =
         List.of(
@@ -83,13 +75,7 @@ final class MemoryMessageIntake implements MessageIntake {
               if (!decision.allowed()) {
                 archive.release();
                 return Future.succeededFuture(
-                    new Admission.Refused(
-                        "rate_limited",
-                        decision.limitedBy() == RateLimitKind.IP
-                            ? "too many messages from your network; wait a moment"
-                            : "too many messages; wait a moment",
-                        decision.retryAfterMs(),
-                        decision.limitedBy()));
+                    Admission.Refused.rateLimited(decision.limitedBy(), decision.retryAfterMs()));
               }
               return admit(s);
             },
@@ -123,8 +109,7 @@ final class MemoryMessageIntake implements MessageIntake {
             failure -> {
               archive.release();
               if (failure instanceof SessionGoneException) {
-                return Future.succeededFuture(
-                    new Admission.Refused("session_ended", "the session has ended", 0, null));
+                return Future.succeededFuture(Admission.Refused.sessionEnded());
               }
               return Future.failedFuture(failure);
             });

@@ -9,6 +9,7 @@ import dev.marquee.presence.Role;
 import dev.marquee.ratelimit.RateLimitKind;
 import dev.marquee.ratelimit.RateLimiter;
 import dev.marquee.session.SessionStore;
+import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.time.Clock;
 
@@ -37,6 +38,14 @@ public interface MessageIntake {
     return new MemoryMessageIntake(clock, limits, sessions, history, limiter, bus, archive);
   }
 
+  /**
+   * The intake for many instances: one script call on Redis per message (standalone or Sentinel);
+   * durable once Redis has it, PostgreSQL fed from the Redis outbox.
+   */
+  static MessageIntake redis(Clock clock, Config.RateLimits limits, RedisStore store) {
+    return new RedisMessageIntake(clock, limits, store);
+  }
+
   Future<Admission> accept(Submission submission);
 
   /** A message a controller wants to send; {@code ipKey} is its client IP, grouped. */
@@ -52,6 +61,31 @@ public interface MessageIntake {
      * rate_limited}.
      */
     record Refused(String code, String message, long retryAfterMs, RateLimitKind limitedBy)
-        implements Admission {}
+        implements Admission {
+      /** How long a sender is told to wait while the store for PostgreSQL is full. */
+      public static final long BUFFER_FULL_RETRY_MS = 2_000;
+
+      public static Refused rateLimited(RateLimitKind kind, long waitMs) {
+        return new Refused(
+            "rate_limited",
+            kind == RateLimitKind.IP
+                ? "too many messages from your network; wait a moment"
+                : "too many messages; wait a moment",
+            waitMs,
+            kind);
+      }
+
+      public static Refused bufferFull() {
+        return new Refused(
+            "unavailable",
+            "the message store is catching up; try again shortly",
+            BUFFER_FULL_RETRY_MS,
+            null);
+      }
+
+      public static Refused sessionEnded() {
+        return new Refused("session_ended", "the session has ended", 0, null);
+      }
+    }
   }
 }
