@@ -6,11 +6,12 @@ import dev.marquee.config.Config;
 import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
 import dev.marquee.http.HttpVerticle;
-import dev.marquee.messaging.Announce;
 import dev.marquee.messaging.Realtime;
 import dev.marquee.messaging.WebSocketRoutes;
 import dev.marquee.metrics.Metrics;
 import dev.marquee.metrics.MetricsRoutes;
+import dev.marquee.presence.PresenceEvents;
+import dev.marquee.presence.PresenceRoutes;
 import dev.marquee.session.SessionRoutes;
 import dev.marquee.session.SessionService;
 import dev.marquee.store.Database;
@@ -160,6 +161,8 @@ public final class Marquee {
     HttpVerticle.Routes routes =
         new HttpVerticle.Routes(
             new SessionRoutes(sessions, engine.presence()),
+            new PresenceRoutes(
+                engine.presence(), engine.bus(), sessions, config.presence().idleAfter(), clock),
             new HealthRoutes(readiness),
             new MetricsRoutes(metrics),
             () -> new WebSocketRoutes(realtime));
@@ -210,7 +213,7 @@ public final class Marquee {
     engine
         .presence()
         .sweep(config.presence().idleAfter(), config.presence().idleTimeout())
-        .onSuccess(changes -> changes.forEach(c -> Announce.presence(realtime, c)))
+        .onSuccess(changes -> changes.forEach(c -> PresenceEvents.announce(engine.bus(), c)))
         .onFailure(e -> log.warn("presence sweep failed", kv("reason", e.getMessage())));
   }
 

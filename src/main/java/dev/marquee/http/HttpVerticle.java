@@ -8,6 +8,7 @@ import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
 import dev.marquee.messaging.WebSocketRoutes;
 import dev.marquee.metrics.MetricsRoutes;
+import dev.marquee.presence.PresenceRoutes;
 import dev.marquee.session.SessionRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
   /** What every instance mounts; the WebSocket part is made per instance. */
   public record Routes(
       SessionRoutes sessions,
+      PresenceRoutes presence,
       HealthRoutes health,
       MetricsRoutes metrics,
       Supplier<WebSocketRoutes> webSocket) {}
@@ -70,6 +72,7 @@ public final class HttpVerticle extends VerticleBase {
     routes.health().mount(router);
     routes.metrics().mount(router);
     routes.sessions().mount(router);
+    routes.presence().mount(router);
     webSocket = routes.webSocket().get();
     webSocket.mount(router);
     router.route().handler(ctx -> ctx.fail(new ApiException(404, "not_found", "no such endpoint")));

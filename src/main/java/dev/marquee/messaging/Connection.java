@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.bus.RoomEvent;
 import dev.marquee.logging.Redact;
+import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.presence.Role;
 import io.vertx.core.Context;
@@ -87,7 +88,9 @@ final class Connection {
     }
     ClientFrame frame = FrameDecoder.decode(text);
     if (phase == Phase.JOINED) {
-      rt.presence().touch(session, clientId).onSuccess(change -> Announce.presence(rt, change));
+      rt.presence()
+          .touch(session, clientId)
+          .onSuccess(change -> PresenceEvents.announce(rt.bus(), change));
     }
     if (frame instanceof ClientFrame.Invalid invalid) {
       error(invalid.code(), invalid.message(), invalid.ref(), 0);
@@ -297,7 +300,7 @@ final class Connection {
         .leave(session, clientId, reason)
         .onSuccess(
             change -> {
-              Announce.presence(rt, change);
+              PresenceEvents.announce(rt.bus(), change);
               if (change.kind() == PresenceRegistry.Change.Kind.LEAVE) {
                 rt.analytics()
                     .record(

@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.history.StoredMessage;
+import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.ratelimit.RateLimitKind;
 import dev.marquee.ratelimit.RateLimitRule;
@@ -101,7 +102,7 @@ final class JoinFlow {
                 // Closed while joining: undo, or the member would stay as a ghost.
                 return rt.presence()
                     .leave(code, clientId, "closed")
-                    .onSuccess(left -> Announce.presence(rt, left))
+                    .onSuccess(left -> PresenceEvents.announce(rt.bus(), left))
                     .mapEmpty();
               }
               c.joinedPresence();
@@ -147,7 +148,7 @@ final class JoinFlow {
                   session, join.role().wire(), clientId, lastSeq, change.counts(), r.complete()),
               frames,
               lastSeq);
-          Announce.presence(rt, change);
+          PresenceEvents.announce(rt.bus(), change);
           rt.analytics()
               .record(
                   AnalyticsLog.MEMBER_JOINED,

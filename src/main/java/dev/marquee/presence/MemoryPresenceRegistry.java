@@ -125,6 +125,26 @@ final class MemoryPresenceRegistry implements PresenceRegistry {
   }
 
   @Override
+  public Future<Change> remove(String session, String clientId, String reason) {
+    Room room = rooms.get(session);
+    if (room == null) {
+      return Future.succeededFuture(none(session));
+    }
+    synchronized (room) {
+      Entry entry = room.members.remove(clientId);
+      if (entry == null) {
+        return Future.succeededFuture(none(session));
+      }
+      Counts counts = room.counts();
+      if (room.members.isEmpty()) {
+        rooms.remove(session, room);
+      }
+      return Future.succeededFuture(
+          new Change(session, Change.Kind.LEAVE, entry.snapshot(clientId), counts, reason));
+    }
+  }
+
+  @Override
   public Future<Change> touch(String session, String clientId) {
     Room room = rooms.get(session);
     if (room == null) {

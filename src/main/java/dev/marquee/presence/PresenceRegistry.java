@@ -31,6 +31,13 @@ public interface PresenceRegistry {
   /** Removes one connection; the member leaves with its last one. NONE if it was not present. */
   Future<Change> leave(String session, String clientId, String reason);
 
+  /**
+   * Removes the member whatever connections it holds (an operator's clean-up): LEAVE with {@code
+   * reason}, or NONE if it was not present. Its sockets are closed by whoever holds them on hearing
+   * a {@code leave} with reason {@code idle}.
+   */
+  Future<Change> remove(String session, String clientId, String reason);
+
   /** The member was heard from. ACTIVE if it had been idle, else NONE. */
   Future<Change> touch(String session, String clientId);
 

@@ -10,6 +10,7 @@ import dev.marquee.bus.RoomEvent;
 import dev.marquee.config.Config;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.presence.PresenceRegistry;
+import dev.marquee.presence.PresenceRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * warns of inactivity and ends inactive ones. Announcements go through the room bus so members on
  * every instance hear them.
  */
-public final class SessionService {
+public final class SessionService implements PresenceRoutes.Sessions {
   private static final Logger log = LoggerFactory.getLogger(SessionService.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int CODE_ATTEMPTS = 8;
@@ -150,11 +151,33 @@ public final class SessionService {
     return store.find(code);
   }
 
-  /**
-   * Ends the session for its owner ({@code bearer} is the owner token) or an operator ({@code
-   * ADMIN_TOKEN}); fails with the matching {@link ApiException} otherwise.
-   */
-  public Future<SessionState> endAuthorized(String code, Optional<String> bearer) {
+  @Override
+  public Future<String> requireLive(String rawCode) {
+    Optional<String> code = SessionCode.parse(rawCode);
+    if (code.isEmpty()) {
+      return Future.failedFuture(ApiException.notFound("'" + rawCode + "' is not a session code"));
+    }
+    return find(code.get())
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                return Future.failedFuture(ApiException.notFound("no session " + code.get()));
+              }
+              if (found.get().ended()) {
+                return Future.failedFuture(
+                    new ApiException(409, "session_ended", "the session has ended"));
+              }
+              return Future.succeededFuture(code.get());
+            });
+  }
+
+  @Override
+  public Future<Void> requireOwner(String code, Optional<String> bearer) {
+    return owned(code, bearer).mapEmpty();
+  }
+
+  /** The session's record if {@code bearer} is its owner token or the admin token. */
+  private Future<SessionRecords.SessionRecord> owned(String code, Optional<String> bearer) {
     if (bearer.isEmpty()) {
       return Future.failedFuture(
           new ApiException(401, "unauthorized", "send the owner token as Authorization: Bearer"));
@@ -171,18 +194,29 @@ public final class SessionService {
                 return Future.failedFuture(
                     new ApiException(403, "forbidden", "that token does not own this session"));
               }
-              if (record.get().state().ended()) {
-                return Future.failedFuture(
-                    new ApiException(409, "session_ended", "the session has already ended"));
+              return Future.succeededFuture(record.get());
+            });
+  }
+
+  /**
+   * Ends the session for its owner ({@code bearer} is the owner token) or an operator ({@code
+   * ADMIN_TOKEN}); fails with the matching {@link ApiException} otherwise.
+   */
+  public Future<SessionState> endAuthorized(String code, Optional<String> bearer) {
+    ApiException alreadyEnded =
+        new ApiException(409, "session_ended", "the session has already ended");
+    return owned(code, bearer)
+        .compose(
+            record -> {
+              if (record.state().ended()) {
+                return Future.failedFuture(alreadyEnded);
               }
               return end(code, EndReason.CLOSED)
                   .compose(
                       ended ->
                           ended.isPresent()
                               ? Future.succeededFuture(ended.get())
-                              : Future.failedFuture(
-                                  new ApiException(
-                                      409, "session_ended", "the session has already ended")));
+                              : Future.failedFuture(alreadyEnded));
             });
   }
 

@@ -101,6 +101,24 @@ abstract class PresenceRegistryContract {
   }
 
   @Test
+  void removeTakesAMemberOutWhateverConnectionsItHolds() {
+    join("c-1", Role.CONTROLLER);
+    join("c-1", Role.CONTROLLER);
+    join("d-1", Role.DISPLAY);
+
+    Change removed = await(presence.remove("AAAAAA", "c-1", "idle"));
+    assertThat(removed.kind()).isEqualTo(LEAVE);
+    assertThat(removed.reason()).isEqualTo("idle");
+    assertThat(removed.member().clientId()).isEqualTo("c-1");
+    assertThat(removed.counts()).isEqualTo(new Counts(0, 1, 0));
+    assertThat(counts()).isEqualTo(new Counts(0, 1, 0));
+    assertThat(await(presence.remove("AAAAAA", "c-1", "idle")).kind()).isEqualTo(NONE);
+    // Its remaining socket closing later changes nothing.
+    assertThat(leave("c-1").kind()).isEqualTo(NONE);
+    assertThat(counts()).isEqualTo(new Counts(0, 1, 0));
+  }
+
+  @Test
   void leaveOfAMemberThatIsNotPresentIsNone() {
     join("c-1", Role.DISPLAY);
 

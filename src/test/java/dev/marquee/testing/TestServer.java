@@ -146,6 +146,13 @@ public final class TestServer implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  public HttpResponse<String> postWithToken(String path, String bearer) {
+    return send(
+        request(path)
+            .header("Authorization", "Bearer " + bearer)
+            .POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
   public HttpResponse<String> delete(String path, String bearer) {
     HttpRequest.Builder b = request(path).DELETE();
     if (bearer != null) {
