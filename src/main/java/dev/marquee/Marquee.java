@@ -12,6 +12,8 @@ import dev.marquee.metrics.Metrics;
 import dev.marquee.metrics.MetricsRoutes;
 import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRoutes;
+import dev.marquee.ratelimit.HttpRateLimit;
+import dev.marquee.ratelimit.RateLimitRoutes;
 import dev.marquee.session.SessionRoutes;
 import dev.marquee.session.SessionService;
 import dev.marquee.store.Database;
@@ -160,9 +162,11 @@ public final class Marquee {
         records.analytics()::dropped);
     HttpVerticle.Routes routes =
         new HttpVerticle.Routes(
+            new HttpRateLimit(engine.limits(), config.rateLimits().http(), config.http(), metrics),
             new SessionRoutes(sessions, engine.presence()),
             new PresenceRoutes(
                 engine.presence(), engine.bus(), sessions, config.presence().idleAfter(), clock),
+            new RateLimitRoutes(engine.limits(), config.adminToken()),
             new HealthRoutes(readiness),
             new MetricsRoutes(metrics),
             () -> new WebSocketRoutes(realtime));

@@ -43,6 +43,8 @@ public record Config(
   public static final long DEFAULT_RATE_LIMIT_CONNECTIONS_WINDOW_MS = 60_000;
   public static final int DEFAULT_RATE_LIMIT_FAILED_JOINS_PER_IP = 10;
   public static final long DEFAULT_RATE_LIMIT_FAILED_JOINS_WINDOW_MS = 600_000;
+  public static final int DEFAULT_RATE_LIMIT_HTTP_PER_IP = 300;
+  public static final long DEFAULT_RATE_LIMIT_HTTP_WINDOW_MS = 60_000;
   public static final long DEFAULT_MAX_SESSION_LIFETIME = 86_400_000;
   public static final long DEFAULT_INACTIVITY_TIMEOUT = 900_000;
   public static final long DEFAULT_INACTIVITY_WARNING_THRESHOLD = 600_000;
@@ -59,7 +61,8 @@ public record Config(
   public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 
   /** Where the server listens and whom it lets in. Empty origins means the default policy. */
-  public record Http(String host, int port, Optional<Set<String>> allowedOrigins) {
+  public record Http(
+      String host, int port, Optional<Set<String>> allowedOrigins, List<Cidr> trustedProxies) {
     public boolean anyOrigin() {
       return allowedOrigins.map(o -> o.contains("*")).orElse(false);
     }
@@ -87,7 +90,8 @@ public record Config(
   /** One rolling-window limit: at most {@code max} events in any span of {@code window}. */
   public record Limit(int max, Duration window) {}
 
-  public record RateLimits(Limit controller, Limit ip, Limit connections, Limit failedJoins) {}
+  public record RateLimits(
+      Limit controller, Limit ip, Limit connections, Limit failedJoins, Limit http) {}
 
   public record Sessions(
       Duration maxLifetime,
@@ -111,7 +115,8 @@ public record Config(
         new Http(
             r.string("HOST", DEFAULT_HOST),
             r.intValue("PORT", DEFAULT_PORT, 0, 65_535),
-            origins(r));
+            origins(r),
+            trustedProxies(r));
     Path dataDir = r.path("DATA_DIR", DEFAULT_DATA_DIR);
     Optional<DatabaseUrl> databaseUrl = Optional.empty();
     Optional<String> rawDb = r.string("DATABASE_URL");
@@ -168,7 +173,13 @@ public record Config(
                 "RATE_LIMIT_FAILED_JOINS_PER_IP",
                 DEFAULT_RATE_LIMIT_FAILED_JOINS_PER_IP,
                 "RATE_LIMIT_FAILED_JOINS_WINDOW_MS",
-                DEFAULT_RATE_LIMIT_FAILED_JOINS_WINDOW_MS));
+                DEFAULT_RATE_LIMIT_FAILED_JOINS_WINDOW_MS),
+            limit(
+                r,
+                "RATE_LIMIT_HTTP_PER_IP",
+                DEFAULT_RATE_LIMIT_HTTP_PER_IP,
+                "RATE_LIMIT_HTTP_WINDOW_MS",
+                DEFAULT_RATE_LIMIT_HTTP_WINDOW_MS));
 
     Sessions sessions =
         new Sessions(
@@ -267,6 +278,7 @@ public record Config(
     out.put("maxSessionLifetimeMs", sessions.maxLifetime().toMillis());
     out.put("inactivityTimeoutMs", sessions.inactivityTimeout().toMillis());
     out.put("inactivityWarningMs", sessions.inactivityWarning().toMillis());
+    out.put("trustedProxies", http.trustedProxies().toString());
     out.put("adminToken", adminToken.isPresent() ? "set" : "unset");
     return out;
   }
@@ -311,6 +323,25 @@ public record Config(
       r.problem("ALLOWED_ORIGINS", "lists no origin; unset it or use * to allow any");
     }
     return Optional.of(Set.copyOf(origins));
+  }
+
+  private static List<Cidr> trustedProxies(EnvReader r) {
+    Optional<String> raw = r.string("TRUSTED_PROXIES");
+    if (raw.isEmpty()) {
+      return List.of();
+    }
+    List<Cidr> out = new java.util.ArrayList<>();
+    for (String part : raw.get().split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(Cidr.parse(part));
+      } catch (IllegalArgumentException e) {
+        r.problem("TRUSTED_PROXIES", e.getMessage());
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static Limit limit(

@@ -9,6 +9,8 @@ import dev.marquee.health.Readiness;
 import dev.marquee.messaging.WebSocketRoutes;
 import dev.marquee.metrics.MetricsRoutes;
 import dev.marquee.presence.PresenceRoutes;
+import dev.marquee.ratelimit.HttpRateLimit;
+import dev.marquee.ratelimit.RateLimitRoutes;
 import dev.marquee.session.SessionRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,8 +46,10 @@ public final class HttpVerticle extends VerticleBase {
 
   /** What every instance mounts; the WebSocket part is made per instance. */
   public record Routes(
+      HttpRateLimit httpLimit,
       SessionRoutes sessions,
       PresenceRoutes presence,
+      RateLimitRoutes rateLimits,
       HealthRoutes health,
       MetricsRoutes metrics,
       Supplier<WebSocketRoutes> webSocket) {}
@@ -68,11 +72,13 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(HttpVerticle::securityHeaders);
     router.route("/api/*").handler(this::readinessGate);
     router.route("/ws").handler(this::readinessGate);
+    router.route("/api/*").handler(routes.httpLimit());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     routes.health().mount(router);
     routes.metrics().mount(router);
     routes.sessions().mount(router);
     routes.presence().mount(router);
+    routes.rateLimits().mount(router);
     webSocket = routes.webSocket().get();
     webSocket.mount(router);
     router.route().handler(ctx -> ctx.fail(new ApiException(404, "not_found", "no such endpoint")));

@@ -41,7 +41,12 @@ public final class WebSocketRoutes {
       throw new ApiException(
           403, "forbidden_origin", "this origin may not open a socket here (ALLOWED_ORIGINS)");
     }
-    String host = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+    var remote = request.remoteAddress();
+    String host =
+        ClientIp.resolve(
+            remote == null ? null : remote.hostAddress(),
+            request.getHeader("X-Forwarded-For"),
+            rt.config().http().trustedProxies());
     String ipKey = ClientIp.key(host);
     Config.Limit limit = rt.config().rateLimits().connections();
     request.pause();

@@ -1,9 +1,11 @@
 package dev.marquee.ratelimit;
 
+import dev.marquee.config.Cidr;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /**
  * The key a client IP is limited by: IPv4 addresses as they are (IPv4-mapped IPv6 unmapped), IPv6
@@ -11,6 +13,51 @@ import java.net.UnknownHostException;
  */
 public final class ClientIp {
   private ClientIp() {}
+
+  /**
+   * The client's address: the socket's peer, unless the peer is a trusted proxy, in which case the
+   * nearest address in {@code X-Forwarded-For} that is not itself a trusted proxy (walking from the
+   * right, since a client can write anything on the left).
+   */
+  public static String resolve(String peer, String forwardedFor, List<Cidr> trusted) {
+    if (trusted.isEmpty() || forwardedFor == null || !isTrusted(peer, trusted)) {
+      return peer;
+    }
+    String[] hops = forwardedFor.split(",");
+    String candidate = peer;
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].trim();
+      if (hop.isEmpty() || !looksLikeLiteral(stripBrackets(hop))) {
+        break;
+      }
+      candidate = stripBrackets(hop);
+      if (!isTrusted(candidate, trusted)) {
+        return candidate;
+      }
+    }
+    return candidate;
+  }
+
+  private static boolean isTrusted(String address, List<Cidr> trusted) {
+    if (address == null || !looksLikeLiteral(stripBrackets(address))) {
+      return false;
+    }
+    try {
+      InetAddress ip = InetAddress.getByName(stripBrackets(address));
+      for (Cidr range : trusted) {
+        if (range.contains(ip)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static String stripBrackets(String s) {
+    return s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+  }
 
   public static String key(String address) {
     if (address == null || address.isEmpty()) {

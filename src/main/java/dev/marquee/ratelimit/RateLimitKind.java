@@ -3,12 +3,16 @@ package dev.marquee.ratelimit;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What a limit counts: messages per controller or per IP, new sockets per IP, failed joins. */
+/**
+ * What a limit counts: messages per controller or per IP, new sockets per IP, failed joins per IP,
+ * HTTP API requests per IP.
+ */
 public enum RateLimitKind {
   CONTROLLER,
   IP,
   CONNECTION,
-  JOIN;
+  JOIN,
+  HTTP;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

@@ -33,6 +33,7 @@ abstract class MessageIntakeContract {
           new Config.Limit(3, Duration.ofSeconds(60)),
           new Config.Limit(5, Duration.ofSeconds(60)),
           new Config.Limit(100, Duration.ofSeconds(60)),
+          new Config.Limit(100, Duration.ofSeconds(60)),
           new Config.Limit(100, Duration.ofSeconds(60)));
 
   /** A backend under test, with ways to look at what it did. */
