@@ -1,5 +1,7 @@
 package dev.marquee.ratelimit;
 
+import dev.marquee.config.RedisUrl;
+import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.List;
@@ -18,6 +20,19 @@ public interface RateLimiter {
   /** Limits in this process, with time from {@code clock}. */
   static RateLimiter memory(Clock clock) {
     return new MemoryRateLimiter(clock);
+  }
+
+  /**
+   * Limits shared by every instance on a standalone or Sentinel Redis, with time from {@code clock}
+   * (instances keep their clocks in step). A cluster store is refused until acquisitions across
+   * slots are built (docs/redis.md).
+   */
+  static RateLimiter redis(RedisStore store, Clock clock) {
+    if (store.url().mode() == RedisUrl.Mode.CLUSTER) {
+      throw new IllegalArgumentException(
+          "rate limits on Redis Cluster are not built yet: see docs/redis.md, Rate limits");
+    }
+    return new RedisRateLimiter(store, clock);
   }
 
   /**
