@@ -3,6 +3,7 @@ package dev.marquee.history;
 import static dev.marquee.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.marquee.presence.Role;
 import dev.marquee.store.RedisStore;
 import dev.marquee.testing.RedisMonitor;
 import dev.marquee.testing.TestRedis;
@@ -92,14 +93,7 @@ class RedisRecentHistoryTest extends RecentHistoryContract {
     await(store().send(Command.EVAL, script, 1, key, "1764161234568"));
 
     StoredMessage expected =
-        new StoredMessage(
-            "AAAAAA",
-            1,
-            1_764_161_234_568L,
-            "c-1",
-            "Alice",
-            dev.marquee.presence.Role.CONTROLLER,
-            "a/b");
+        new StoredMessage("AAAAAA", 1, 1_764_161_234_568L, "c-1", "Alice", Role.CONTROLLER, "a/b");
     assertThat(await(history.since("AAAAAA", 0, 1)).messages()).containsExactly(expected);
   }
 
