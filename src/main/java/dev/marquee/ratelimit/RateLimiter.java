@@ -23,16 +23,12 @@ public interface RateLimiter {
   }
 
   /**
-   * Limits shared by every instance on a standalone or Sentinel Redis, with time from {@code clock}
-   * (instances keep their clocks in step). A cluster store is refused until acquisitions across
-   * slots are built (docs/redis.md).
+   * Limits shared by every instance through Redis, with time from {@code clock} (instances keep
+   * their clocks in step). One round trip per acquisition on a standalone server or Sentinel; on a
+   * cluster one per rule, and a multi-rule acquisition may briefly over-refuse (docs/redis.md).
    */
   static RateLimiter redis(RedisStore store, Clock clock) {
-    if (store.url().mode() == RedisUrl.Mode.CLUSTER) {
-      throw new IllegalArgumentException(
-          "rate limits on Redis Cluster are not built yet: see docs/redis.md, Rate limits");
-    }
-    return new RedisRateLimiter(store, clock);
+    return new RedisRateLimiter(store, clock, store.url().mode() == RedisUrl.Mode.CLUSTER);
   }
 
   /**

@@ -29,12 +29,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * (NTP): an instance that runs ahead or behind shifts its admissions by the skew.
  *
  * <p>Cluster: the logs of one acquisition's rules (and the stats keys) usually live in different
- * slots, so one script cannot touch them all. On a cluster the rules will be taken one by one, each
- * by a one-key script that admits and records or refuses; a refusal removes the members the earlier
- * rules just added (they are unique, so {@code ZREM} takes back exactly those) and then counts
- * itself in the stats keys. Between the two steps another acquisition may see an admission that is
- * about to be taken back and be refused: compensation can over-refuse, never over-admit. Not built
- * yet: the factory rejects a cluster store rather than fail every acquisition with CROSSSLOT.
+ * slots, where one script cannot reach them all; there the rules are taken one by one with
+ * compensation ({@link ClusterAcquisition}), a round trip per rule, and a multi-rule acquisition
+ * can briefly over-refuse (never over-admit). {@code check}, {@code reset} and {@code stats} touch
+ * one slot per command and are the same everywhere.
  */
 final class RedisRateLimiter implements RateLimiter {
   private static final RedisScript ACQUIRE = RedisScript.load("ratelimit_acquire");
@@ -46,11 +44,14 @@ final class RedisRateLimiter implements RateLimiter {
   private final RedisStore store;
   private final RedisKeys keys;
   private final Clock clock;
+  private final boolean ruleByRule;
 
-  RedisRateLimiter(RedisStore store, Clock clock) {
+  /** {@code ruleByRule} as on a cluster; tests set it to run the cluster path on one server. */
+  RedisRateLimiter(RedisStore store, Clock clock, boolean ruleByRule) {
     this.store = store;
     this.keys = store.keys();
     this.clock = clock;
+    this.ruleByRule = ruleByRule;
   }
 
   @Override
@@ -59,6 +60,9 @@ final class RedisRateLimiter implements RateLimiter {
       return Future.succeededFuture(RateLimitDecision.ALLOWED);
     }
     long now = clock.millis();
+    if (ruleByRule) {
+      return ClusterAcquisition.acquire(store, rules, now);
+    }
     List<String> scriptKeys = new ArrayList<>(rules.size() + 2);
     List<String> args = new ArrayList<>(2 + rules.size() * 5);
     args.add(Long.toString(now));
@@ -126,11 +130,11 @@ final class RedisRateLimiter implements RateLimiter {
   }
 
   /** Unique within a millisecond across instances, so simultaneous admissions all count. */
-  private static String member(long now) {
+  static String member(long now) {
     return now + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
   }
 
-  private static String topMember(RateLimitKind kind, String key) {
+  static String topMember(RateLimitKind kind, String key) {
     return kind.wire() + ":" + key;
   }
 

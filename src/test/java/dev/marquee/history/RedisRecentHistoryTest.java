@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.marquee.presence.Role;
 import dev.marquee.store.RedisStore;
 import dev.marquee.testing.RedisMonitor;
-import dev.marquee.testing.TestRedis;
-import io.vertx.core.Vertx;
+import dev.marquee.testing.RedisStores;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import java.util.ArrayList;
@@ -16,25 +15,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RedisRecentHistoryTest extends RecentHistoryContract {
-  private final Vertx vertx = Vertx.vertx();
-  private final List<RedisStore> stores = new ArrayList<>();
+  private final RedisStores redis = new RedisStores();
 
   @Override
   protected RecentHistory create() {
-    RedisStore store = TestRedis.store(vertx);
-    stores.add(store);
-    return RecentHistory.redis(store);
+    return RecentHistory.redis(redis.open());
   }
 
   private RedisStore store() {
-    return stores.get(0);
+    return redis.first();
   }
 
   @AfterEach
   void cleanUp() {
-    stores.forEach(TestRedis::clean);
-    stores.forEach(s -> await(s.close()));
-    await(vertx.close());
+    redis.close();
   }
 
   private List<String> entries(String session) {

@@ -5,15 +5,14 @@ import static dev.marquee.ratelimit.RateLimitKind.IP;
 import static dev.marquee.testing.Await.await;
 import static dev.marquee.testing.Await.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.marquee.config.RedisUrl;
 import dev.marquee.store.RedisKeys;
 import dev.marquee.store.RedisStore;
 import dev.marquee.testing.RedisMonitor;
+import dev.marquee.testing.RedisStores;
 import dev.marquee.testing.TcpProxy;
 import dev.marquee.testing.TestRedis;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import java.net.URI;
@@ -24,31 +23,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RedisRateLimiterTest extends RateLimiterContract {
-  private final Vertx vertx = Vertx.vertx();
-  private final List<RedisStore> stores = new ArrayList<>();
-  private final List<RedisStore> unreachable = new ArrayList<>();
+  private final RedisStores redis = new RedisStores();
 
   @Override
   protected RateLimiter create(Clock clock) {
-    return RateLimiter.redis(newStore(), clock);
-  }
-
-  private RedisStore newStore() {
-    RedisStore store = TestRedis.store(vertx);
-    stores.add(store);
-    return store;
+    return RateLimiter.redis(redis.open(), clock);
   }
 
   private RedisStore store() {
-    return stores.get(0);
+    return redis.first();
   }
 
   @AfterEach
   void cleanUp() {
-    stores.forEach(TestRedis::clean);
-    stores.forEach(s -> await(s.close()));
-    unreachable.forEach(s -> await(s.close()));
-    await(vertx.close());
+    redis.close();
   }
 
   @Test
@@ -118,10 +106,11 @@ class RedisRateLimiterTest extends RateLimiterContract {
     URI target = URI.create(TestRedis.URL);
     try (TcpProxy proxy = new TcpProxy(target.getHost(), target.getPort())) {
       String prefix = TestRedis.uniquePrefix();
-      stores.add(TestRedis.store(vertx, prefix)); // a direct way in, to clean up afterwards
+      redis.open(prefix); // a direct way in, to clean up afterwards
       RedisStore viaProxy =
-          RedisStore.create(vertx, RedisUrl.parse("redis://127.0.0.1:" + proxy.port()), prefix);
-      unreachable.add(viaProxy);
+          redis.closeLater(
+              RedisStore.create(
+                  redis.vertx(), RedisUrl.parse("redis://127.0.0.1:" + proxy.port()), prefix));
       RateLimiter limits = RateLimiter.redis(viaProxy, clock);
       assertThat(await(limits.acquire(List.of(controller("c-1", 1)))).allowed()).isTrue();
 
@@ -133,16 +122,6 @@ class RedisRateLimiterTest extends RateLimiterContract {
       assertThat(await(limits.acquire(List.of(controller("c-1", 1)))))
           .isEqualTo(refusedBy(CONTROLLER, MINUTE.toMillis()));
     }
-  }
-
-  @Test
-  void aClusterStoreIsRefusedUntilAcquisitionsAcrossSlotsAreBuilt() {
-    RedisStore cluster =
-        RedisStore.create(vertx, RedisUrl.parse("redis-cluster://127.0.0.1:7000"), "unused");
-    unreachable.add(cluster);
-
-    assertThatThrownBy(() -> RateLimiter.redis(cluster, clock))
-        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
