@@ -16,9 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sliding logs in Redis, one sorted set per (kind, key), shared by every instance: pick it whenever
- * more than one instance serves the same clients. An acquisition is one script call ({@code
- * ratelimit_acquire.lua}), so the check and the record of every rule happen together with no other
- * client in between.
+ * more than one instance serves the same clients. On a standalone server or Sentinel an acquisition
+ * is one script call ({@code ratelimit_acquire.lua}), so the check and the record of every rule
+ * happen together with no other client in between.
  *
  * <p>Failure: when Redis does not answer, or answers with an error, the future fails and nothing is
  * retried here (a retried acquisition could be recorded twice); callers fail closed, as {@link
