@@ -1,5 +1,6 @@
 package dev.marquee.history;
 
+import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -14,6 +15,11 @@ public interface RecentHistory {
   /** The in-process window for a single instance. */
   static RecentHistory memory() {
     return new MemoryRecentHistory(WINDOW);
+  }
+
+  /** The window shared by every instance through Redis (works on a cluster too: one key each). */
+  static RecentHistory redis(RedisStore store) {
+    return new RedisRecentHistory(store, WINDOW);
   }
 
   /**

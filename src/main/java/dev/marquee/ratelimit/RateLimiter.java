@@ -1,5 +1,7 @@
 package dev.marquee.ratelimit;
 
+import dev.marquee.config.RedisUrl;
+import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.List;
@@ -18,6 +20,15 @@ public interface RateLimiter {
   /** Limits in this process, with time from {@code clock}. */
   static RateLimiter memory(Clock clock) {
     return new MemoryRateLimiter(clock);
+  }
+
+  /**
+   * Limits shared by every instance through Redis, with time from {@code clock} (instances keep
+   * their clocks in step). One round trip per acquisition on a standalone server or Sentinel; on a
+   * cluster one per rule, and a multi-rule acquisition may briefly over-refuse (docs/redis.md).
+   */
+  static RateLimiter redis(RedisStore store, Clock clock) {
+    return new RedisRateLimiter(store, clock, store.url().mode() == RedisUrl.Mode.CLUSTER);
   }
 
   /**
