@@ -67,6 +67,14 @@ public final class MessageArchive {
     return writer.offerReserved(message);
   }
 
+  /**
+   * Stores a batch in one transaction, now (not through the buffer): for a caller that has its own
+   * queue and retries, such as the Redis outbox. Storing a message twice is harmless.
+   */
+  public Future<Void> store(List<StoredMessage> batch) {
+    return pool.withTransaction(tx -> write(tx, batch));
+  }
+
   public WriteBehind<StoredMessage> writer() {
     return writer;
   }

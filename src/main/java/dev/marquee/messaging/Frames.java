@@ -3,6 +3,7 @@ package dev.marquee.messaging;
 import dev.marquee.api.Times;
 import dev.marquee.bus.RoomEvent;
 import dev.marquee.history.StoredMessage;
+import dev.marquee.history.StoredMessageJson;
 import dev.marquee.presence.PresenceRegistry.Counts;
 import dev.marquee.session.SessionState;
 import io.vertx.core.json.JsonObject;
@@ -33,19 +34,7 @@ final class Frames {
   }
 
   static String message(StoredMessage m) {
-    return new JsonObject()
-        .put("type", "message")
-        .put("session", m.session())
-        .put("seq", m.seq())
-        .put("ts", m.ts())
-        .put(
-            "from",
-            new JsonObject()
-                .put("clientId", m.clientId())
-                .put("name", m.name())
-                .put("role", m.role().wire()))
-        .put("text", m.text())
-        .encode();
+    return new JsonObject().put("type", "message").mergeIn(StoredMessageJson.toJson(m)).encode();
   }
 
   static String ack(String ref, long seq) {
