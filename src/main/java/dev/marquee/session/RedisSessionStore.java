@@ -1,0 +1,270 @@
+package dev.marquee.session;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.marquee.store.RedisKeys;
+import dev.marquee.store.RedisScript;
+import dev.marquee.store.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions in Redis, shared by every instance: pick it with the Redis engine. Every change is one
+ * script on the session's hash, so seqs, ends and warnings are decided once by Redis whichever
+ * instance asks. On standalone and Sentinel the same scripts keep the live index; on a cluster the
+ * index is in another slot, so it is updated by a second command and re-checked afterwards (a put
+ * racing an end or a prune keeps its entry).
+ *
+ * <p>{@link #liveCount()} answers without a round trip: a count cached in this process, set by
+ * every {@link #live()} and moved by this instance's puts and ends. When the cached value is older
+ * than a second, the call also starts one {@code ZCARD} of the index in the background, whose
+ * answer later calls return; so sessions other instances create or end are counted within about a
+ * second of the next call, and an index entry whose hash vanished counts until a {@code live()}
+ * drops it. No timer is involved, so there is nothing to stop.
+ */
+final class RedisSessionStore implements SessionStore {
+  private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
+  static final RedisScript PUT = RedisScript.load("session_put");
+  static final RedisScript ADVANCE = RedisScript.load("session_advance");
+  static final RedisScript END = RedisScript.load("session_end");
+  static final RedisScript WARN = RedisScript.load("session_warn");
+  static final RedisScript UNINDEX = RedisScript.load("session_unindex");
+  private static final long COUNT_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int BATCH = 256;
+
+  private final RedisStore store;
+  private final RedisKeys keys;
+  private final Clock clock;
+  private final boolean indexInScripts;
+  private final AtomicLong count = new AtomicLong();
+  // Starts stale so the first liveCount() asks Redis.
+  private final AtomicLong countedAt = new AtomicLong(System.nanoTime() - 2 * COUNT_REFRESH_NANOS);
+  private final AtomicBoolean counting = new AtomicBoolean();
+
+  /**
+   * {@code indexInScripts} is false on a cluster, where the index and a session hash are in
+   * different slots and one script cannot touch both.
+   */
+  RedisSessionStore(RedisStore store, Clock clock, boolean indexInScripts) {
+    this.store = store;
+    this.keys = store.keys();
+    this.clock = clock;
+    this.indexInScripts = indexInScripts;
+  }
+
+  @Override
+  public Future<Void> put(SessionState s) {
+    String code = s.code();
+    String expiresAt = SessionHash.millis(s.expiresAt());
+    // The TTL is counted on the engine's clock, not Redis's, and never less than the grace, so a
+    // session put after its lifetime still lives until a sweep ends it.
+    long ttl =
+        Math.max(
+            s.expiresAt().toEpochMilli() + SessionHash.GRACE.toMillis() - clock.millis(),
+            SessionHash.GRACE.toMillis());
+    List<String> args = new ArrayList<>(List.of(code, expiresAt, Long.toString(ttl)));
+    args.addAll(SessionHash.encode(s));
+    Future<Response> put = store.eval(PUT, scriptKeys(code), args);
+    if (!indexInScripts) {
+      put = put.compose(r -> store.send(Command.ZADD, keys.liveSessions(), expiresAt, code));
+    }
+    return put.map(
+        added -> {
+          count.addAndGet(added.toLong());
+          return null;
+        });
+  }
+
+  @Override
+  public Future<Optional<SessionState>> find(String code) {
+    return store
+        .send(Command.HGETALL, keys.session(code))
+        .map(
+            r ->
+                Optional.of(fields(r))
+                    .filter(f -> !f.isEmpty())
+                    .map(f -> SessionHash.decode(code, f)));
+  }
+
+  @Override
+  public Future<SessionState> advance(String code, Instant at) {
+    return store
+        .eval(ADVANCE, List.of(keys.session(code)), List.of(SessionHash.millis(at)))
+        .compose(
+            r -> {
+              Map<String, String> f = fields(r);
+              return f.isEmpty()
+                  ? Future.failedFuture(new SessionGoneException(code))
+                  : Future.succeededFuture(SessionHash.decode(code, f));
+            });
+  }
+
+  @Override
+  public Future<Optional<SessionState>> end(String code, EndReason reason, Instant at) {
+    return store
+        .eval(END, scriptKeys(code), List.of(code))
+        .compose(
+            r -> {
+              Map<String, String> f = fields(r);
+              if (f.isEmpty()) {
+                return Future.succeededFuture(Optional.<SessionState>empty());
+              }
+              count.updateAndGet(n -> Math.max(0, n - 1));
+              Optional<SessionState> ended =
+                  Optional.of(SessionHash.decode(code, f).withEnd(at, reason));
+              return indexInScripts ? Future.succeededFuture(ended) : unindexSplit(code).map(ended);
+            });
+  }
+
+  @Override
+  public Future<Boolean> markWarned(String code, Instant lastActivityAt) {
+    return store
+        .eval(WARN, List.of(keys.session(code)), List.of(SessionHash.millis(lastActivityAt)))
+        .map(r -> r.toLong() == 1L);
+  }
+
+  @Override
+  public Future<List<SessionState>> live() {
+    return store
+        .send(Command.ZRANGE, keys.liveSessions(), "0", "-1")
+        .compose(
+            index -> {
+              List<String> codes = new ArrayList<>(index.size());
+              index.forEach(c -> codes.add(c.toString()));
+              return hashes(codes)
+                  .compose(
+                      hashes -> {
+                        List<SessionState> live = new ArrayList<>(codes.size());
+                        List<Future<?>> pruned = new ArrayList<>();
+                        for (int i = 0; i < codes.size(); i++) {
+                          Map<String, String> f = fields(hashes.get(i));
+                          if (f.isEmpty()) {
+                            pruned.add(unindex(codes.get(i)));
+                          } else {
+                            live.add(SessionHash.decode(codes.get(i), f));
+                          }
+                        }
+                        count.set(live.size());
+                        countedAt.set(System.nanoTime());
+                        return Future.join(pruned).otherwiseEmpty().map(v -> live);
+                      });
+            });
+  }
+
+  @Override
+  public long liveCount() {
+    long last = countedAt.get();
+    if (System.nanoTime() - last > COUNT_REFRESH_NANOS && counting.compareAndSet(false, true)) {
+      store
+          .send(Command.ZCARD, keys.liveSessions())
+          .onComplete(
+              ar -> {
+                counting.set(false);
+                countedAt.set(System.nanoTime());
+                if (ar.succeeded()) {
+                  count.set(ar.result().toLong());
+                }
+              });
+    }
+    return count.get();
+  }
+
+  private List<String> scriptKeys(String code) {
+    return indexInScripts
+        ? List.of(keys.session(code), keys.liveSessions())
+        : List.of(keys.session(code));
+  }
+
+  /** Every hash in the order of {@code codes}; pipelined where one connection may serve them. */
+  private Future<List<Response>> hashes(List<String> codes) {
+    List<Future<List<Response>>> parts = new ArrayList<>();
+    if (indexInScripts) {
+      for (int from = 0; from < codes.size(); from += BATCH) {
+        List<Request> batch = new ArrayList<>();
+        for (String code : codes.subList(from, Math.min(codes.size(), from + BATCH))) {
+          batch.add(Request.cmd(Command.HGETALL, keys.session(code)));
+        }
+        parts.add(store.batch(batch));
+      }
+    } else {
+      // A cluster client refuses batches that span nodes; single commands are routed per key.
+      for (String code : codes) {
+        parts.add(store.send(Command.HGETALL, keys.session(code)).map(r -> List.of(r)));
+      }
+    }
+    return Future.all(parts)
+        .map(
+            all -> {
+              List<Response> out = new ArrayList<>(codes.size());
+              for (int i = 0; i < parts.size(); i++) {
+                out.addAll(all.<List<Response>>resultAt(i));
+              }
+              return out;
+            });
+  }
+
+  /** Drops an index entry whose hash is gone (expired, evicted, or lost with a failover). */
+  private Future<Void> unindex(String code) {
+    Future<Void> done =
+        indexInScripts
+            ? store
+                .eval(UNINDEX, List.of(keys.session(code), keys.liveSessions()), List.of(code))
+                .mapEmpty()
+            : unindexSplit(code);
+    return done.onFailure(
+        e ->
+            log.warn(
+                "session index entry not dropped",
+                kv("session", code),
+                kv("reason", e.getMessage())));
+  }
+
+  /**
+   * ZREM, then put the entry back if the hash exists after all: a put's ZADD comes after its hash,
+   * so whichever order they interleave in, a live session keeps its entry.
+   */
+  private Future<Void> unindexSplit(String code) {
+    return store
+        .send(Command.ZREM, keys.liveSessions(), code)
+        .compose(v -> store.send(Command.HGET, keys.session(code), SessionHash.EXPIRES_AT))
+        .compose(
+            expiresAt ->
+                expiresAt == null
+                    ? Future.succeededFuture()
+                    : store
+                        .send(Command.ZADD, keys.liveSessions(), expiresAt.toString(), code)
+                        .mapEmpty());
+  }
+
+  /** A hash as RESP3 sends it (a map) or as a script returns it (field, value, ...). */
+  static Map<String, String> fields(Response r) {
+    Map<String, String> out = new HashMap<>();
+    if (r == null) {
+      return out;
+    }
+    if (r.isMap()) {
+      for (String k : r.getKeys()) {
+        out.put(k, r.get(k).toString());
+      }
+    } else {
+      for (int i = 0; i + 1 < r.size(); i += 2) {
+        out.put(r.get(i).toString(), r.get(i + 1).toString());
+      }
+    }
+    return out;
+  }
+}
