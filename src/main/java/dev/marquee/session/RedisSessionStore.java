@@ -1,7 +1,5 @@
 package dev.marquee.session;
 
-import static net.logstash.logback.argument.StructuredArguments.kv;
-
 import dev.marquee.store.RedisKeys;
 import dev.marquee.store.RedisScript;
 import dev.marquee.store.RedisStore;
@@ -12,15 +10,11 @@ import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sessions in Redis, shared by every instance: pick it with the Redis engine. Every change is one
@@ -37,23 +31,16 @@ import org.slf4j.LoggerFactory;
  * drops it. No timer is involved, so there is nothing to stop.
  */
 final class RedisSessionStore implements SessionStore {
-  private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
   static final RedisScript PUT = RedisScript.load("session_put");
   static final RedisScript ADVANCE = RedisScript.load("session_advance");
   static final RedisScript END = RedisScript.load("session_end");
   static final RedisScript WARN = RedisScript.load("session_warn");
-  static final RedisScript UNINDEX = RedisScript.load("session_unindex");
-  private static final long COUNT_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int BATCH = 256;
 
   private final RedisStore store;
   private final RedisKeys keys;
   private final Clock clock;
-  private final boolean indexInScripts;
-  private final AtomicLong count = new AtomicLong();
-  // Starts stale so the first liveCount() asks Redis.
-  private final AtomicLong countedAt = new AtomicLong(System.nanoTime() - 2 * COUNT_REFRESH_NANOS);
-  private final AtomicBoolean counting = new AtomicBoolean();
+  private final LiveIndex index;
 
   /**
    * {@code indexInScripts} is false on a cluster, where the index and a session hash are in
@@ -63,7 +50,7 @@ final class RedisSessionStore implements SessionStore {
     this.store = store;
     this.keys = store.keys();
     this.clock = clock;
-    this.indexInScripts = indexInScripts;
+    this.index = new LiveIndex(store, indexInScripts);
   }
 
   @Override
@@ -78,15 +65,9 @@ final class RedisSessionStore implements SessionStore {
             SessionHash.GRACE.toMillis());
     List<String> args = new ArrayList<>(List.of(code, expiresAt, Long.toString(ttl)));
     args.addAll(SessionHash.encode(s));
-    Future<Response> put = store.eval(PUT, scriptKeys(code), args);
-    if (!indexInScripts) {
-      put = put.compose(r -> store.send(Command.ZADD, keys.liveSessions(), expiresAt, code));
-    }
-    return put.map(
-        added -> {
-          count.addAndGet(added.toLong());
-          return null;
-        });
+    return store
+        .eval(PUT, index.scriptKeys(code), args)
+        .compose(added -> index.added(code, expiresAt, added.toLong()));
   }
 
   @Override
@@ -116,17 +97,15 @@ final class RedisSessionStore implements SessionStore {
   @Override
   public Future<Optional<SessionState>> end(String code, EndReason reason, Instant at) {
     return store
-        .eval(END, scriptKeys(code), List.of(code))
+        .eval(END, index.scriptKeys(code), List.of(code))
         .compose(
             r -> {
               Map<String, String> f = fields(r);
               if (f.isEmpty()) {
                 return Future.succeededFuture(Optional.<SessionState>empty());
               }
-              count.updateAndGet(n -> Math.max(0, n - 1));
-              Optional<SessionState> ended =
-                  Optional.of(SessionHash.decode(code, f).withEnd(at, reason));
-              return indexInScripts ? Future.succeededFuture(ended) : unindexSplit(code).map(ended);
+              SessionState ended = SessionHash.decode(code, f).withEnd(at, reason);
+              return index.ended(code).map(Optional.of(ended));
             });
   }
 
@@ -139,60 +118,37 @@ final class RedisSessionStore implements SessionStore {
 
   @Override
   public Future<List<SessionState>> live() {
-    return store
-        .send(Command.ZRANGE, keys.liveSessions(), "0", "-1")
+    return index
+        .codes()
         .compose(
-            index -> {
-              List<String> codes = new ArrayList<>(index.size());
-              index.forEach(c -> codes.add(c.toString()));
-              return hashes(codes)
-                  .compose(
-                      hashes -> {
-                        List<SessionState> live = new ArrayList<>(codes.size());
-                        List<Future<?>> pruned = new ArrayList<>();
-                        for (int i = 0; i < codes.size(); i++) {
-                          Map<String, String> f = fields(hashes.get(i));
-                          if (f.isEmpty()) {
-                            pruned.add(unindex(codes.get(i)));
-                          } else {
-                            live.add(SessionHash.decode(codes.get(i), f));
+            codes ->
+                hashes(codes)
+                    .compose(
+                        hashes -> {
+                          List<SessionState> live = new ArrayList<>(codes.size());
+                          List<String> gone = new ArrayList<>();
+                          for (int i = 0; i < codes.size(); i++) {
+                            Map<String, String> f = fields(hashes.get(i));
+                            if (f.isEmpty()) {
+                              gone.add(codes.get(i));
+                            } else {
+                              live.add(SessionHash.decode(codes.get(i), f));
+                            }
                           }
-                        }
-                        count.set(live.size());
-                        countedAt.set(System.nanoTime());
-                        return Future.join(pruned).otherwiseEmpty().map(v -> live);
-                      });
-            });
+                          index.counted(live.size());
+                          return index.prune(gone).map(live);
+                        }));
   }
 
   @Override
   public long liveCount() {
-    long last = countedAt.get();
-    if (System.nanoTime() - last > COUNT_REFRESH_NANOS && counting.compareAndSet(false, true)) {
-      store
-          .send(Command.ZCARD, keys.liveSessions())
-          .onComplete(
-              ar -> {
-                counting.set(false);
-                countedAt.set(System.nanoTime());
-                if (ar.succeeded()) {
-                  count.set(ar.result().toLong());
-                }
-              });
-    }
-    return count.get();
-  }
-
-  private List<String> scriptKeys(String code) {
-    return indexInScripts
-        ? List.of(keys.session(code), keys.liveSessions())
-        : List.of(keys.session(code));
+    return index.count();
   }
 
   /** Every hash in the order of {@code codes}; pipelined where one connection may serve them. */
   private Future<List<Response>> hashes(List<String> codes) {
     List<Future<List<Response>>> parts = new ArrayList<>();
-    if (indexInScripts) {
+    if (index.inScripts) {
       for (int from = 0; from < codes.size(); from += BATCH) {
         List<Request> batch = new ArrayList<>();
         for (String code : codes.subList(from, Math.min(codes.size(), from + BATCH))) {
@@ -203,7 +159,7 @@ final class RedisSessionStore implements SessionStore {
     } else {
       // A cluster client refuses batches that span nodes; single commands are routed per key.
       for (String code : codes) {
-        parts.add(store.send(Command.HGETALL, keys.session(code)).map(r -> List.of(r)));
+        parts.add(store.send(Command.HGETALL, keys.session(code)).map(Collections::singletonList));
       }
     }
     return Future.all(parts)
@@ -215,39 +171,6 @@ final class RedisSessionStore implements SessionStore {
               }
               return out;
             });
-  }
-
-  /** Drops an index entry whose hash is gone (expired, evicted, or lost with a failover). */
-  private Future<Void> unindex(String code) {
-    Future<Void> done =
-        indexInScripts
-            ? store
-                .eval(UNINDEX, List.of(keys.session(code), keys.liveSessions()), List.of(code))
-                .mapEmpty()
-            : unindexSplit(code);
-    return done.onFailure(
-        e ->
-            log.warn(
-                "session index entry not dropped",
-                kv("session", code),
-                kv("reason", e.getMessage())));
-  }
-
-  /**
-   * ZREM, then put the entry back if the hash exists after all: a put's ZADD comes after its hash,
-   * so whichever order they interleave in, a live session keeps its entry.
-   */
-  private Future<Void> unindexSplit(String code) {
-    return store
-        .send(Command.ZREM, keys.liveSessions(), code)
-        .compose(v -> store.send(Command.HGET, keys.session(code), SessionHash.EXPIRES_AT))
-        .compose(
-            expiresAt ->
-                expiresAt == null
-                    ? Future.succeededFuture()
-                    : store
-                        .send(Command.ZADD, keys.liveSessions(), expiresAt.toString(), code)
-                        .mapEmpty());
   }
 
   /** A hash as RESP3 sends it (a map) or as a script returns it (field, value, ...). */
