@@ -80,7 +80,7 @@ public interface PresenceRegistry {
   /**
    * Stops background work, after this instance's sockets were closed (and left). Only the Redis
    * backend has any: its heartbeat, whose key goes so other instances drop whatever this one still
-   * held. Joins fail afterwards.
+   * held; it refuses joins afterwards.
    */
   default Future<Void> close() {
     return Future.succeededFuture();

@@ -1,6 +1,7 @@
 package dev.marquee.presence;
 
 import dev.marquee.presence.PresenceRegistry.Change;
+import dev.marquee.store.RedisGroups;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
@@ -40,19 +41,22 @@ final class PresenceSweep {
         .send(Command.ZRANGE, index, "0", "-1")
         .compose(
             codes -> {
-              Map<String, Future<Response>> swept = new LinkedHashMap<>();
-              for (Response code : codes) {
-                String session = code.toString();
-                swept.put(
-                    session,
-                    registry.run(
-                        session,
-                        now,
-                        "sweep",
-                        Long.toString(idleAfter.toMillis()),
-                        Long.toString(idleTimeout.toMillis())));
-              }
-              return Future.all(new ArrayList<>(swept.values())).compose(v -> reap(swept, now));
+              List<String> sessions = new ArrayList<>(codes.size());
+              codes.forEach(code -> sessions.add(code.toString()));
+              return RedisGroups.inGroups(
+                      sessions,
+                      RedisGroups.SIZE,
+                      group ->
+                          RedisGroups.all(
+                              group,
+                              session ->
+                                  registry.run(
+                                      session,
+                                      now,
+                                      "sweep",
+                                      Long.toString(idleAfter.toMillis()),
+                                      Long.toString(idleTimeout.toMillis()))))
+                  .compose(swept -> reap(sessions, swept, now));
             })
         .compose(
             changes ->
@@ -67,41 +71,46 @@ final class PresenceSweep {
   }
 
   /** The sweep's changes, then those of dropping sockets of dead instances. */
-  private Future<List<Change>> reap(Map<String, Future<Response>> swept, long now) {
+  private Future<List<Change>> reap(List<String> sessions, List<Response> swept, long now) {
     List<Change> changes = new ArrayList<>();
     Map<String, List<String>> holders = new LinkedHashMap<>();
     Set<String> others = new HashSet<>();
-    swept.forEach(
-        (session, done) -> {
-          changes.addAll(PresenceReplies.changes(session, done.result()));
-          List<String> ids = PresenceReplies.holders(done.result());
-          holders.put(session, ids);
-          others.addAll(ids);
-        });
+    for (int i = 0; i < sessions.size(); i++) {
+      changes.addAll(PresenceReplies.changes(sessions.get(i), swept.get(i)));
+      List<String> ids = PresenceReplies.holders(swept.get(i));
+      holders.put(sessions.get(i), ids);
+      others.addAll(ids);
+    }
     // This instance is running whatever its key says; another may have dropped its sockets.
     others.remove(registry.instanceId);
     return dead(others)
         .compose(
             dead -> {
-              if (dead.isEmpty()) {
-                return Future.succeededFuture(changes);
-              }
-              List<Future<List<Change>>> reaped = new ArrayList<>();
+              List<String> affected = new ArrayList<>();
               holders.forEach(
                   (session, ids) -> {
-                    List<String> gone = ids.stream().filter(dead::contains).toList();
-                    if (!gone.isEmpty()) {
-                      reaped.add(
-                          registry
-                              .run(session, now, "reap", gone.toArray(String[]::new))
-                              .map(r -> PresenceReplies.changes(session, r)));
+                    if (ids.stream().anyMatch(dead::contains)) {
+                      affected.add(session);
                     }
                   });
-              return Future.all(reaped)
+              return RedisGroups.inGroups(
+                      affected,
+                      RedisGroups.SIZE,
+                      group ->
+                          RedisGroups.all(
+                              group,
+                              session ->
+                                  registry.run(
+                                      session,
+                                      now,
+                                      "reap",
+                                      holders.get(session).stream()
+                                          .filter(dead::contains)
+                                          .toArray(String[]::new))))
                   .map(
-                      all -> {
+                      reaped -> {
                         for (int i = 0; i < reaped.size(); i++) {
-                          changes.addAll(all.<List<Change>>resultAt(i));
+                          changes.addAll(PresenceReplies.changes(affected.get(i), reaped.get(i)));
                         }
                         return changes;
                       });
@@ -111,16 +120,13 @@ final class PresenceSweep {
   /** Those of {@code ids} whose heartbeat key is gone. */
   private Future<Set<String>> dead(Set<String> ids) {
     List<String> order = new ArrayList<>(ids);
-    List<Future<Response>> checks = new ArrayList<>();
-    for (String id : order) {
-      checks.add(registry.store.send(Command.EXISTS, registry.keys.instance(id)));
-    }
-    return Future.all(checks)
+    return RedisGroups.all(
+            order, id -> registry.store.send(Command.EXISTS, registry.keys.instance(id)))
         .map(
-            all -> {
+            exists -> {
               Set<String> dead = new HashSet<>();
               for (int i = 0; i < order.size(); i++) {
-                if (all.<Response>resultAt(i).toLong() == 0L) {
+                if (exists.get(i).toLong() == 0L) {
                   dead.add(order.get(i));
                 }
               }

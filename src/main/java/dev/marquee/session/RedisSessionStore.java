@@ -1,5 +1,6 @@
 package dev.marquee.session;
 
+import dev.marquee.store.RedisGroups;
 import dev.marquee.store.RedisKeys;
 import dev.marquee.store.RedisScript;
 import dev.marquee.store.RedisStore;
@@ -10,7 +11,6 @@ import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,6 @@ final class RedisSessionStore implements SessionStore {
   static final RedisScript ADVANCE = RedisScript.load("session_advance");
   static final RedisScript END = RedisScript.load("session_end");
   static final RedisScript WARN = RedisScript.load("session_warn");
-  private static final int BATCH = 256;
 
   private final RedisStore store;
   private final RedisKeys keys;
@@ -147,30 +146,20 @@ final class RedisSessionStore implements SessionStore {
 
   /** Every hash in the order of {@code codes}; pipelined where one connection may serve them. */
   private Future<List<Response>> hashes(List<String> codes) {
-    List<Future<List<Response>>> parts = new ArrayList<>();
-    if (index.inScripts) {
-      for (int from = 0; from < codes.size(); from += BATCH) {
-        List<Request> batch = new ArrayList<>();
-        for (String code : codes.subList(from, Math.min(codes.size(), from + BATCH))) {
-          batch.add(Request.cmd(Command.HGETALL, keys.session(code)));
-        }
-        parts.add(store.batch(batch));
-      }
-    } else {
-      // A cluster client refuses batches that span nodes; single commands are routed per key.
-      for (String code : codes) {
-        parts.add(store.send(Command.HGETALL, keys.session(code)).map(Collections::singletonList));
-      }
-    }
-    return Future.all(parts)
-        .map(
-            all -> {
-              List<Response> out = new ArrayList<>(codes.size());
-              for (int i = 0; i < parts.size(); i++) {
-                out.addAll(all.<List<Response>>resultAt(i));
-              }
-              return out;
-            });
+    return RedisGroups.inGroups(
+        codes,
+        RedisGroups.SIZE,
+        group -> {
+          if (!index.inScripts) {
+            // A cluster client refuses batches that span nodes; single commands go by key.
+            return RedisGroups.all(group, code -> store.send(Command.HGETALL, keys.session(code)));
+          }
+          List<Request> batch = new ArrayList<>(group.size());
+          for (String code : group) {
+            batch.add(Request.cmd(Command.HGETALL, keys.session(code)));
+          }
+          return store.batch(batch);
+        });
   }
 
   /** A hash as RESP3 sends it (a map) or as a script returns it (field, value, ...). */

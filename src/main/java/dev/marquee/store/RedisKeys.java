@@ -26,7 +26,7 @@ public record RedisKeys(String prefix) {
     return prefix + ":presence:{" + code + "}:conns";
   }
 
-  /** Sessions that have members, score the time of their last presence change (ms). */
+  /** Sessions that have members, score the time of their last join or touch (ms). */
   public String presenceSessions() {
     return prefix + ":presence:sessions";
   }
