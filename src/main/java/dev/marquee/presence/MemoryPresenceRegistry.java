@@ -87,8 +87,8 @@ final class MemoryPresenceRegistry implements PresenceRegistry {
             entry.via = Via.WS;
           }
         }
-        if (via == Via.WS || fresh) {
-          entry.connections++;
+        if (via == Via.WS) {
+          entry.connections++; // an HTTP member holds no connection: one leave removes it
         }
         Change.Kind kind =
             fresh ? Change.Kind.JOIN : wasIdle ? Change.Kind.ACTIVE : Change.Kind.NONE;
@@ -109,7 +109,7 @@ final class MemoryPresenceRegistry implements PresenceRegistry {
       if (entry == null) {
         return Future.succeededFuture(none(session));
       }
-      entry.connections--;
+      entry.connections = Math.max(0, entry.connections - 1);
       if (entry.connections > 0) {
         return Future.succeededFuture(
             new Change(session, Change.Kind.NONE, entry.snapshot(clientId), room.counts(), null));

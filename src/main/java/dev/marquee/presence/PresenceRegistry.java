@@ -1,5 +1,7 @@
 package dev.marquee.presence;
 
+import dev.marquee.config.RedisUrl;
+import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,6 +20,33 @@ public interface PresenceRegistry {
   /** Presence in this process, with time from {@code clock}. */
   static PresenceRegistry memory(Clock clock) {
     return new MemoryPresenceRegistry(clock);
+  }
+
+  /**
+   * Presence in Redis, shared by every instance on it (docs/redis.md). {@code instanceId} names
+   * this process's sockets: unique per process start (a restart must not inherit the sockets of its
+   * previous run) and without {@code '|'}. {@code idleTimeout} is the one sweeps are given; a
+   * session's keys expire a while after it. Starts the instance heartbeat: call {@link #close()} on
+   * shutdown.
+   */
+  static PresenceRegistry redis(
+      RedisStore store, Clock clock, String instanceId, Duration idleTimeout) {
+    InstanceHeartbeat heartbeat =
+        new InstanceHeartbeat(
+            store,
+            instanceId,
+            RedisPresenceRegistry.HEARTBEAT_TTL,
+            RedisPresenceRegistry.HEARTBEAT_EVERY);
+    RedisPresenceRegistry registry =
+        new RedisPresenceRegistry(
+            store,
+            clock,
+            instanceId,
+            idleTimeout,
+            heartbeat,
+            store.url().mode() != RedisUrl.Mode.CLUSTER);
+    heartbeat.start();
+    return registry;
   }
 
   /**
@@ -54,6 +83,15 @@ public interface PresenceRegistry {
 
   /** Forgets every member of the session (it ended). */
   Future<Void> drop(String session);
+
+  /**
+   * Stops background work, after this instance's sockets were closed (and left). Only the Redis
+   * backend has any: its heartbeat, whose key goes so other instances drop whatever this one still
+   * held; it refuses joins afterwards.
+   */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
 
   /** How a member is connected. */
   enum Via {

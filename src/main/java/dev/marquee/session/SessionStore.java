@@ -1,6 +1,9 @@
 package dev.marquee.session;
 
+import dev.marquee.config.RedisUrl;
+import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +20,14 @@ public interface SessionStore {
   /** The in-process store for a single instance; state is rebuilt from PostgreSQL at start-up. */
   static SessionStore memory() {
     return new MemorySessionStore();
+  }
+
+  /**
+   * Sessions in Redis, shared by every instance on it (docs/redis.md). {@code clock} is the
+   * engine's: hash expiries are counted from it, so they agree with the times stored.
+   */
+  static SessionStore redis(RedisStore store, Clock clock) {
+    return new RedisSessionStore(store, clock, store.url().mode() != RedisUrl.Mode.CLUSTER);
   }
 
   /** Inserts or replaces a live session (creation, and rebuilding from the record). */

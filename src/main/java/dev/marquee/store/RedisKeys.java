@@ -26,6 +26,11 @@ public record RedisKeys(String prefix) {
     return prefix + ":presence:{" + code + "}:conns";
   }
 
+  /** Sessions that have members, score the time of their last join or touch (ms). */
+  public String presenceSessions() {
+    return prefix + ":presence:sessions";
+  }
+
   public String instance(String id) {
     return prefix + ":instance:" + id;
   }

@@ -101,6 +101,16 @@ abstract class PresenceRegistryContract {
   }
 
   @Test
+  void anHttpMemberThatOpenedASocketLeavesWithTheSocket() {
+    // The HTTP join holds no connection (see the port), so the socket's close is its last.
+    await(presence.join("AAAAAA", "d-1", "Poller", Role.DISPLAY, PresenceRegistry.Via.HTTP));
+    join("d-1", Role.DISPLAY);
+
+    assertThat(leave("d-1").kind()).isEqualTo(LEAVE);
+    assertThat(counts()).isEqualTo(Counts.EMPTY);
+  }
+
+  @Test
   void removeTakesAMemberOutWhateverConnectionsItHolds() {
     join("c-1", Role.CONTROLLER);
     join("c-1", Role.CONTROLLER);
