@@ -1,0 +1,127 @@
+package dev.marquee;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.marquee.history.MessageArchive;
+import dev.marquee.history.RecentHistory;
+import dev.marquee.session.SessionRecords;
+import dev.marquee.session.SessionService;
+import dev.marquee.session.SessionState;
+import dev.marquee.session.SessionStore;
+import dev.marquee.store.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices when Redis has forgotten everything (restarted without persistence, or flushed) and
+ * rebuilds the live sessions from PostgreSQL. Seq continuity cannot be vouched for then, so each
+ * rebuilt session gets a new epoch and rejoining clients are told {@code recovered: false}.
+ *
+ * <p>The sign is a marker key written once the engine state is known good; it has no expiry on
+ * purpose (its absence is the signal). One instance rebuilds at a time, under a short lock.
+ */
+final class RedisRecovery {
+  private static final Logger log = LoggerFactory.getLogger(RedisRecovery.class);
+  private static final long LOCK_MS = 30_000;
+
+  private final RedisStore store;
+  private final SessionStore sessions;
+  private final RecentHistory history;
+  private final SessionRecords records;
+  private final MessageArchive archive;
+  private final String marker;
+  private final String lock;
+
+  RedisRecovery(
+      RedisStore store,
+      SessionStore sessions,
+      RecentHistory history,
+      SessionRecords records,
+      MessageArchive archive) {
+    this.store = store;
+    this.sessions = sessions;
+    this.history = history;
+    this.records = records;
+    this.archive = archive;
+    this.marker = store.keys().prefix() + ":engine:ready";
+    this.lock = store.keys().prefix() + ":engine:rebuilding";
+  }
+
+  /** Rebuilds if the marker is gone; cheap (one GET) when it is there. */
+  Future<Void> ensure() {
+    return store
+        .send(Command.EXISTS, marker)
+        .compose(r -> r.toInteger() == 1 ? Future.succeededFuture() : rebuildOnce());
+  }
+
+  private Future<Void> rebuildOnce() {
+    return store
+        .send(Command.SET, lock, "1", "NX", "PX", Long.toString(LOCK_MS))
+        .compose(
+            got ->
+                got == null
+                    ? Future.<Void>succeededFuture() // another instance is rebuilding
+                    : rebuild().eventually(() -> store.send(Command.DEL, lock)));
+  }
+
+  private Future<Void> rebuild() {
+    return records
+        .live()
+        .compose(
+            live -> {
+              List<Future<?>> work = new ArrayList<>();
+              List<String> codes = new ArrayList<>();
+              for (SessionState s : live) {
+                codes.add(s.code());
+              }
+              return archive
+                  .recent(codes, RecentHistory.WINDOW)
+                  .compose(
+                      recent -> {
+                        for (SessionState s : live) {
+                          work.add(restore(s, recent.getOrDefault(s.code(), List.of())));
+                        }
+                        return Future.all(work);
+                      })
+                  .compose(
+                      v ->
+                          store.send(
+                              Command.SET, marker, Long.toString(System.currentTimeMillis())))
+                  .onSuccess(
+                      v -> {
+                        long rebuilt =
+                            work.stream().filter(f -> Boolean.TRUE.equals(f.result())).count();
+                        if (rebuilt > 0) {
+                          log.warn(
+                              "redis had lost the engine state: sessions rebuilt from PostgreSQL"
+                                  + " with new epochs; clients will resync",
+                              kv("sessions", rebuilt));
+                        }
+                      })
+                  .mapEmpty();
+            });
+  }
+
+  /** Puts back one session Redis no longer has; true if it had to. */
+  private Future<Boolean> restore(SessionState s, List<dev.marquee.history.StoredMessage> window) {
+    return sessions
+        .find(s.code())
+        .compose(
+            present -> {
+              if (present.isPresent()) {
+                return Future.succeededFuture(false);
+              }
+              String epoch = SessionService.newEpoch();
+              SessionState fresh = s.withEpoch(epoch);
+              return records
+                  .setEpoch(s.code(), epoch)
+                  .compose(v -> sessions.put(fresh))
+                  .compose(v -> history.load(s.code(), window))
+                  .map(true);
+            });
+  }
+}
