@@ -1,5 +1,6 @@
 package dev.marquee.bus;
 
+import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.util.function.Consumer;
 
@@ -23,6 +24,11 @@ public interface RoomBus {
   /** Fan-out within this process. */
   static RoomBus memory() {
     return new MemoryRoomBus();
+  }
+
+  /** Fan-out across instances over Redis pub/sub on the store's {@code P:room:{CODE}} channels. */
+  static RoomBus redis(RedisStore store) {
+    return new RedisRoomBus(store, RedisRoomBus.Timings.DEFAULT);
   }
 
   /**
