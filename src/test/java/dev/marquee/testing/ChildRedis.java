@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A redis-server of the test's own on a free loopback port, so a test can kill, restart or freeze a
@@ -170,5 +172,10 @@ public final class ChildRedis implements AutoCloseable {
       thaw();
     }
     kill();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // A temp directory left behind is harmless.
+    }
   }
 }
