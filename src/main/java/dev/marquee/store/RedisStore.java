@@ -15,8 +15,10 @@ import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,8 @@ public final class RedisStore {
   private final RedisKeys keys;
   private final RedisOptions options;
   private final Redis client;
-  private final Redis subscribers;
+  private final List<Redis> subscribers;
+  private final AtomicInteger nextSubscriber = new AtomicInteger();
 
   private RedisStore(Vertx vertx, RedisUrl url, String prefix) {
     this.vertx = vertx;
@@ -40,7 +43,28 @@ public final class RedisStore {
     this.keys = new RedisKeys(prefix);
     this.options = options(url);
     this.client = Redis.createClient(vertx, options);
-    this.subscribers = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(4));
+    this.subscribers = subscriberClients(vertx, url, options);
+  }
+
+  /**
+   * A cluster connection sends each SUBSCRIBE to a random node and UNSUBSCRIBE to all of them, so
+   * subscriptions could not be tracked; on a cluster, subscribers hold a plain connection to one
+   * node instead, which is enough because every node forwards every PUBLISH to every other.
+   */
+  private static List<Redis> subscriberClients(Vertx vertx, RedisUrl url, RedisOptions options) {
+    if (url.mode() != RedisUrl.Mode.CLUSTER) {
+      return List.of(Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(4)));
+    }
+    List<Redis> nodes = new ArrayList<>();
+    for (String endpoint : url.endpoints()) {
+      RedisOptions node =
+          new RedisOptions(options)
+              .setType(RedisClientType.STANDALONE)
+              .setEndpoints(new ArrayList<>(List.of(endpoint)))
+              .setMaxPoolSize(4);
+      nodes.add(Redis.createClient(vertx, node));
+    }
+    return List.copyOf(nodes);
   }
 
   /** Creates the client; nothing is connected until the first command. */
@@ -129,9 +153,24 @@ public final class RedisStore {
     return out;
   }
 
-  /** A connection of its own, for subscribing; the caller closes it. */
+  /**
+   * A connection of its own, for subscribing; the caller closes it. On a cluster it is a plain
+   * connection to one of the nodes {@code REDIS_URL} names, tried in turn (nodes discovered later
+   * are not used for it).
+   */
   public Future<RedisConnection> connectDedicated() {
-    return subscribers.connect();
+    return connectDedicated(Math.floorMod(nextSubscriber.getAndIncrement(), subscribers.size()), 1);
+  }
+
+  private Future<RedisConnection> connectDedicated(int index, int attempt) {
+    return subscribers
+        .get(index)
+        .connect()
+        .recover(
+            e ->
+                attempt < subscribers.size()
+                    ? connectDedicated((index + 1) % subscribers.size(), attempt + 1)
+                    : Future.failedFuture(e));
   }
 
   /** Succeeds when Redis answers PING within {@code timeout}. */
@@ -140,6 +179,9 @@ public final class RedisStore {
   }
 
   public Future<Void> close() {
-    return Future.join(client.close(), subscribers.close()).mapEmpty();
+    List<Future<Void>> closed = new ArrayList<>();
+    closed.add(client.close());
+    subscribers.forEach(s -> closed.add(s.close()));
+    return Future.join(closed).mapEmpty();
   }
 }

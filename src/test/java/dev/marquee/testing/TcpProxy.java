@@ -6,8 +6,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A loopback TCP forwarder a test can cut (every connection dropped, new ones refused at once) and
@@ -18,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private volatile long delayToServerNanos;
   private volatile boolean cut;
   private volatile boolean closed;
 
@@ -47,6 +50,11 @@ public final class TcpProxy implements AutoCloseable {
     cut = false;
   }
 
+  /** Holds every chunk on its way to the server this long, as a slow link would. */
+  public void delayToServer(Duration delay) {
+    delayToServerNanos = delay.toNanos();
+  }
+
   private void acceptLoop() {
     while (!closed) {
       try {
@@ -58,8 +66,8 @@ public final class TcpProxy implements AutoCloseable {
         Socket upstream = new Socket(targetHost, targetPort);
         open.add(client);
         open.add(upstream);
-        pump(client, upstream);
-        pump(upstream, client);
+        pump(client, upstream, true);
+        pump(upstream, client, false);
       } catch (IOException e) {
         if (closed) {
           return;
@@ -68,7 +76,7 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean toServer) {
     Thread t =
         new Thread(
             () -> {
@@ -77,6 +85,9 @@ public final class TcpProxy implements AutoCloseable {
                   OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                  if (toServer && delayToServerNanos > 0) {
+                    LockSupport.parkNanos(delayToServerNanos);
+                  }
                   out.write(buf, 0, n);
                   out.flush();
                 }

@@ -1,0 +1,157 @@
+package dev.marquee.bus;
+
+import dev.marquee.history.StoredMessage;
+import dev.marquee.presence.Role;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * The room-event JSON of docs/redis.md, the payload on {@code P:room:{CODE}}. Other writers (the
+ * accept-message Lua script) publish it too, so decoding checks every field instead of trusting the
+ * writer. The channel names the session; only a message, whose stored form carries it, repeats it.
+ */
+public final class RoomEventJson {
+  private RoomEventJson() {}
+
+  /** The payload for {@code event}, stamped with its publication time in epoch ms. */
+  public static String encode(RoomEvent event, long atMillis) {
+    JsonObject json;
+    if (event instanceof RoomEvent.Message m) {
+      json = new JsonObject().put("kind", "message").put("message", message(m.message()));
+    } else if (event instanceof RoomEvent.Presence p) {
+      json =
+          new JsonObject()
+              .put("kind", "presence")
+              .put("event", p.event())
+              .put("clientId", p.clientId())
+              .put("name", p.name())
+              .put("role", p.role())
+              .put("controllers", p.controllers())
+              .put("displays", p.displays());
+      if (p.reason() != null) {
+        json.put("reason", p.reason());
+      }
+    } else if (event instanceof RoomEvent.Warning w) {
+      json =
+          new JsonObject()
+              .put("kind", "warning")
+              .put("endsAt", w.endsAt().toEpochMilli())
+              .put("endsInMs", w.endsInMs());
+    } else {
+      json =
+          new JsonObject().put("kind", "ended").put("reason", ((RoomEvent.Ended) event).reason());
+    }
+    return json.put("at", atMillis).encode();
+  }
+
+  /**
+   * Reads a payload heard on {@code session}'s channel at {@code nowMillis} (wall clock) and {@code
+   * nowNanos} ({@link System#nanoTime()}). A message's {@code publishedNanos} is rebuilt from its
+   * {@code at}, so the delivery-latency metric spans instances; a publisher whose clock runs ahead
+   * reads as zero latency rather than negative.
+   *
+   * @throws IllegalArgumentException when the payload is not a room event of that session; its
+   *     message never quotes the payload, which may hold message text
+   */
+  public static RoomEvent decode(String session, String payload, long nowMillis, long nowNanos) {
+    JsonObject json;
+    try {
+      json = new JsonObject(payload);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("not a JSON object");
+    }
+    try {
+      return decode(session, json, nowMillis, nowNanos);
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("a field has the wrong type");
+    }
+  }
+
+  private static RoomEvent decode(String session, JsonObject json, long nowMillis, long nowNanos) {
+    String kind = text(json, "kind");
+    long at = number(json, "at");
+    switch (kind) {
+      case "message" -> {
+        JsonObject m = json.getJsonObject("message");
+        if (m == null) {
+          throw new IllegalArgumentException("missing field 'message'");
+        }
+        StoredMessage message = message(m);
+        if (!message.session().equals(session)) {
+          throw new IllegalArgumentException("a message of another session");
+        }
+        long ageNanos = Math.max(0, nowMillis - at) * 1_000_000;
+        return new RoomEvent.Message(message, nowNanos - ageNanos);
+      }
+      case "presence" -> {
+        return new RoomEvent.Presence(
+            session,
+            text(json, "event"),
+            text(json, "clientId"),
+            text(json, "name"),
+            text(json, "role"),
+            (int) number(json, "controllers"),
+            (int) number(json, "displays"),
+            json.getString("reason"));
+      }
+      case "warning" -> {
+        return new RoomEvent.Warning(
+            session, Instant.ofEpochMilli(number(json, "endsAt")), number(json, "endsInMs"));
+      }
+      case "ended" -> {
+        return new RoomEvent.Ended(session, text(json, "reason"));
+      }
+      default -> throw new IllegalArgumentException("unknown kind '" + kind + "'");
+    }
+  }
+
+  // The stored-message form is shared with history (docs/redis.md); kept here until one codec
+  // serves both.
+  private static JsonObject message(StoredMessage m) {
+    return new JsonObject()
+        .put("session", m.session())
+        .put("seq", m.seq())
+        .put("ts", m.ts())
+        .put(
+            "from",
+            new JsonObject()
+                .put("clientId", m.clientId())
+                .put("name", m.name())
+                .put("role", m.role().wire()))
+        .put("text", m.text());
+  }
+
+  private static StoredMessage message(JsonObject m) {
+    JsonObject from = m.getJsonObject("from");
+    if (from == null) {
+      throw new IllegalArgumentException("missing field 'from'");
+    }
+    String role = text(from, "role");
+    return new StoredMessage(
+        text(m, "session"),
+        number(m, "seq"),
+        number(m, "ts"),
+        text(from, "clientId"),
+        text(from, "name"),
+        Role.fromWire(role)
+            .orElseThrow(() -> new IllegalArgumentException("unknown role '" + role + "'")),
+        text(m, "text"));
+  }
+
+  private static String text(JsonObject json, String field) {
+    String value = json.getString(field);
+    if (value == null) {
+      throw new IllegalArgumentException("missing field '" + field + "'");
+    }
+    return value;
+  }
+
+  private static long number(JsonObject json, String field) {
+    Number value = json.getNumber(field);
+    if (value == null) {
+      throw new IllegalArgumentException("missing field '" + field + "'");
+    }
+    return value.longValue();
+  }
+}
