@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * The hot path: one implementation of every engine port, chosen together by {@link Engines}. {@code
- * probe} answers the readiness check; {@code shutdown} runs after the sockets closed and the write
- * buffers drained ({@code drained} says whether they did).
+ * probe} answers the readiness check; {@code maintain} runs with every sweep; {@code shutdown} runs
+ * after the sockets closed and the write buffers drained ({@code drained} says whether they did).
  */
 public record Engine(
     String name,
@@ -25,4 +25,5 @@ public record Engine(
     RateLimiter limits,
     MessageIntake intake,
     Supplier<Future<JsonObject>> probe,
+    Supplier<Future<Void>> maintain,
     Function<Boolean, Future<Void>> shutdown) {}

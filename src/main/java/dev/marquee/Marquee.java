@@ -98,7 +98,7 @@ public final class Marquee {
                       clock,
                       config.store().writeBufferMax(),
                       config.store().writeBatchMax());
-              return Engines.create(config, clock, records)
+              return Engines.create(config, clock, records, vertx)
                   .compose(
                       engine ->
                           assemble(
@@ -213,6 +213,10 @@ public final class Marquee {
 
   private static void sweep(
       Config config, SessionService sessions, Engine engine, Realtime realtime) {
+    engine
+        .maintain()
+        .get()
+        .onFailure(e -> log.warn("engine maintenance failed", kv("reason", e.getMessage())));
     sessions.sweep().onFailure(e -> log.warn("session sweep failed", kv("reason", e.getMessage())));
     engine
         .presence()

@@ -1,7 +1,7 @@
 package dev.marquee.bus;
 
 import dev.marquee.history.StoredMessage;
-import dev.marquee.presence.Role;
+import dev.marquee.history.StoredMessageJson;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -18,7 +18,10 @@ public final class RoomEventJson {
   public static String encode(RoomEvent event, long atMillis) {
     JsonObject json;
     if (event instanceof RoomEvent.Message m) {
-      json = new JsonObject().put("kind", "message").put("message", message(m.message()));
+      json =
+          new JsonObject()
+              .put("kind", "message")
+              .put("message", StoredMessageJson.toJson(m.message()));
     } else if (event instanceof RoomEvent.Presence p) {
       json =
           new JsonObject()
@@ -77,7 +80,7 @@ public final class RoomEventJson {
         if (m == null) {
           throw new IllegalArgumentException("missing field 'message'");
         }
-        StoredMessage message = message(m);
+        StoredMessage message = StoredMessageJson.fromJson(m);
         if (!message.session().equals(session)) {
           throw new IllegalArgumentException("a message of another session");
         }
@@ -104,39 +107,6 @@ public final class RoomEventJson {
       }
       default -> throw new IllegalArgumentException("unknown kind '" + kind + "'");
     }
-  }
-
-  // The stored-message form is shared with history (docs/redis.md); kept here until one codec
-  // serves both.
-  private static JsonObject message(StoredMessage m) {
-    return new JsonObject()
-        .put("session", m.session())
-        .put("seq", m.seq())
-        .put("ts", m.ts())
-        .put(
-            "from",
-            new JsonObject()
-                .put("clientId", m.clientId())
-                .put("name", m.name())
-                .put("role", m.role().wire()))
-        .put("text", m.text());
-  }
-
-  private static StoredMessage message(JsonObject m) {
-    JsonObject from = m.getJsonObject("from");
-    if (from == null) {
-      throw new IllegalArgumentException("missing field 'from'");
-    }
-    String role = text(from, "role");
-    return new StoredMessage(
-        text(m, "session"),
-        number(m, "seq"),
-        number(m, "ts"),
-        text(from, "clientId"),
-        text(from, "name"),
-        Role.fromWire(role)
-            .orElseThrow(() -> new IllegalArgumentException("unknown role '" + role + "'")),
-        text(m, "text"));
   }
 
   private static String text(JsonObject json, String field) {

@@ -72,8 +72,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(HttpVerticle::securityHeaders);
     router.route("/api/*").handler(this::readinessGate);
     router.route("/ws").handler(this::readinessGate);
-    router.route("/api/*").handler(routes.httpLimit());
+    // The body handler must run before anything asynchronous (the limiter may ask Redis).
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    router.route("/api/*").handler(routes.httpLimit());
     routes.health().mount(router);
     routes.metrics().mount(router);
     routes.sessions().mount(router);

@@ -9,11 +9,13 @@ import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.presence.Role;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,7 @@ final class Connection {
   private final String ipKey;
   private final String ipForLogs;
   private long joinTimer = -1;
+  private Future<?> sendTail = Future.succeededFuture();
   private Context context;
   private Thread loop;
 
@@ -144,6 +147,16 @@ final class Connection {
 
   private String roleMetric(Phase was) {
     return (was == Phase.JOINED || was == Phase.JOINING) && role != null ? role.wire() : "unjoined";
+  }
+
+  /**
+   * Runs {@code step} after the previous one of this socket completed, so one sender's messages are
+   * accepted (and numbered) in the order it sent them, whatever the intake's concurrency.
+   */
+  <T> Future<T> inOrder(Supplier<Future<T>> step) {
+    Future<T> next = sendTail.transform(ignored -> step.get());
+    sendTail = next;
+    return next;
   }
 
   /** Runs {@code task} on this socket's event loop (at once if already there). */

@@ -28,10 +28,10 @@ final class SendFlow {
               new JsonObject().put("reason", "forbidden"));
       return;
     }
-    rt.intake()
-        .accept(
-            new MessageIntake.Submission(
-                c.session(), c.clientId(), c.name(), c.role(), c.ipKey(), send.text()))
+    MessageIntake.Submission submission =
+        new MessageIntake.Submission(
+            c.session(), c.clientId(), c.name(), c.role(), c.ipKey(), send.text());
+    c.inOrder(() -> rt.intake().accept(submission))
         .onComplete(
             ar ->
                 c.onLoop(

@@ -57,10 +57,10 @@ class AdmissionTest {
       display.join(code, "display", "TV");
       controller.join(code, "controller", "Alice");
       for (int i = 1; i <= 3; i++) {
-        controller.send(ProtocolTest.send("ok " + i, "r" + i));
+        controller.send(ProtocolContract.send("ok " + i, "r" + i));
         assertThat(controller.next("ack").getString("ref")).isEqualTo("r" + i);
       }
-      controller.send(ProtocolTest.send("too many", "r4"));
+      controller.send(ProtocolContract.send("too many", "r4"));
       JsonObject refused = controller.next("error");
       assertThat(refused.getString("code")).isEqualTo("rate_limited");
       assertThat(refused.getString("ref")).isEqualTo("r4");
@@ -85,12 +85,12 @@ class AdmissionTest {
         a.join(code, "controller", "A");
         b.join(code, "controller", "B");
         for (int i = 0; i < 2; i++) {
-          a.send(ProtocolTest.send("a", "a" + i));
+          a.send(ProtocolContract.send("a", "a" + i));
           a.next("ack");
-          b.send(ProtocolTest.send("b", "b" + i));
+          b.send(ProtocolContract.send("b", "b" + i));
           b.next("ack");
         }
-        a.send(ProtocolTest.send("a", "over"));
+        a.send(ProtocolContract.send("a", "over"));
         JsonObject refused = a.next("error");
         assertThat(refused.getString("code")).isEqualTo("rate_limited");
         assertThat(refused.getLong("retryAfterMs")).isPositive();

@@ -60,17 +60,17 @@ class DatabaseOutageTest {
         WsClient controller = server.ws()) {
       display.join(code, "display", "TV");
       controller.join(code, "controller", "Alice");
-      controller.send(ProtocolTest.send("before", "r1"));
+      controller.send(ProtocolContract.send("before", "r1"));
       assertThat(controller.next("ack").getLong("seq")).isEqualTo(1);
 
       proxy.cut();
       for (int i = 2; i <= 6; i++) {
-        controller.send(ProtocolTest.send("during " + i, "r" + i));
+        controller.send(ProtocolContract.send("during " + i, "r" + i));
       }
       for (int i = 1; i <= 6; i++) {
         assertThat(display.next("message").getLong("seq")).as("live while down").isEqualTo(i);
       }
-      controller.send(ProtocolTest.send("one too many", "r7"));
+      controller.send(ProtocolContract.send("one too many", "r7"));
       JsonObject full = controller.next("error");
       assertThat(full.getString("code")).isEqualTo("unavailable");
       assertThat(full.getString("ref")).isEqualTo("r7");
@@ -97,7 +97,7 @@ class DatabaseOutageTest {
       assertThat(acked).containsExactly(2L, 3L, 4L, 5L, 6L);
       awaitReady(200);
       assertThat(storedSeqs(code)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-      controller.send(ProtocolTest.send("after", "r8"));
+      controller.send(ProtocolContract.send("after", "r8"));
       assertThat(controller.next("ack").getLong("seq")).isEqualTo(7);
     }
   }
@@ -109,7 +109,7 @@ class DatabaseOutageTest {
       controller.join(code, "controller", "Alice");
       proxy.cut();
       for (int i = 1; i <= 3; i++) {
-        controller.send(ProtocolTest.send("pending " + i, "r" + i));
+        controller.send(ProtocolContract.send("pending " + i, "r" + i));
       }
       for (int i = 1; i <= 3; i++) {
         controller.next("message");

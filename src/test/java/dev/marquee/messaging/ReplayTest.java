@@ -28,7 +28,7 @@ class ReplayTest {
 
   private static void sendAndAck(WsClient controller, int from, int to) {
     for (int i = from; i <= to; i++) {
-      controller.send(ProtocolTest.send("m" + i, "r" + i));
+      controller.send(ProtocolContract.send("m" + i, "r" + i));
     }
     for (int i = from; i <= to; i++) {
       assertThat(controller.next("ack").getLong("seq")).isEqualTo(i);

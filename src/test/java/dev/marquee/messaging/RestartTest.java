@@ -39,7 +39,7 @@ class RestartTest {
     try (WsClient controller = server.ws()) {
       controller.join(code, "controller", "Alice");
       for (int i = 1; i <= 4; i++) {
-        controller.send(ProtocolTest.send("before " + i, "b" + i));
+        controller.send(ProtocolContract.send("before " + i, "b" + i));
         assertThat(controller.next("ack").getLong("seq")).isEqualTo(i);
       }
       for (int i = 1; i <= 4; i++) {
@@ -48,7 +48,7 @@ class RestartTest {
       display.disconnect();
 
       for (int i = 5; i <= 7; i++) {
-        controller.send(ProtocolTest.send("missed " + i, "m" + i));
+        controller.send(ProtocolContract.send("missed " + i, "m" + i));
         assertThat(controller.next("ack").getLong("seq")).isEqualTo(i);
       }
       server.stop();
@@ -79,7 +79,7 @@ class RestartTest {
         assertThat(m.getString("text")).isEqualTo("missed " + i);
       }
       controller.join(code, "controller", "Alice");
-      controller.send(ProtocolTest.send("after", "a"));
+      controller.send(ProtocolContract.send("after", "a"));
       assertThat(controller.next("ack").getLong("seq")).isEqualTo(8);
       assertThat(back.next("message").getLong("seq")).isEqualTo(8);
       back.assertNoFrame("message", Duration.ofMillis(200));

@@ -7,6 +7,7 @@ import dev.marquee.store.RedisStore;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +23,11 @@ public final class TestRedis {
 
   public static String uniquePrefix() {
     return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  /** Environment for a server on the Redis engine, on a fresh prefix (cleaned by TestServer). */
+  public static Map<String, String> engineEnv() {
+    return Map.of("REDIS_URL", URL, "REDIS_KEY_PREFIX", uniquePrefix());
   }
 
   /** A store on a fresh prefix; the server must be reachable. */

@@ -183,5 +183,15 @@ public final class TestServer implements AutoCloseable {
     if (ownDatabase != null) {
       TestPostgres.drop(ownDatabase);
     }
+    if (env.containsKey("REDIS_URL")) {
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+      try {
+        var store = TestRedis.store(vertx, env.get("REDIS_KEY_PREFIX"));
+        TestRedis.clean(store);
+        store.close();
+      } finally {
+        vertx.close();
+      }
+    }
   }
 }

@@ -7,33 +7,41 @@ import dev.marquee.testing.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
-/** The WebSocket contract of PROTOCOL.md, checked from outside with real clients. */
-class ProtocolTest {
-  static TestServer server;
+/**
+ * The WebSocket contract of PROTOCOL.md, checked from outside with real clients, on every engine (a
+ * subclass per engine supplies {@link #engineEnv()}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ProtocolContract {
+  TestServer server;
+
+  /** Environment that selects the engine under test. */
+  protected abstract Map<String, String> engineEnv();
 
   @BeforeAll
-  static void start() {
-    server =
-        TestServer.start(
-            Map.of(
-                "RATE_LIMIT_MAX_REQUESTS", "1000",
-                "RATE_LIMIT_IP_MAX_REQUESTS", "100000",
-                "RATE_LIMIT_CONNECTIONS_PER_IP", "100000",
-                "RATE_LIMIT_FAILED_JOINS_PER_IP", "1000"));
+  void start() {
+    Map<String, String> env = new HashMap<>(engineEnv());
+    env.put("RATE_LIMIT_MAX_REQUESTS", "1000");
+    env.put("RATE_LIMIT_IP_MAX_REQUESTS", "100000");
+    env.put("RATE_LIMIT_CONNECTIONS_PER_IP", "100000");
+    env.put("RATE_LIMIT_FAILED_JOINS_PER_IP", "1000");
+    server = TestServer.start(env);
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     server.close();
   }
 
-  private static String newSession() {
+  private String newSession() {
     return server.createSession().getString("code");
   }
 

@@ -1,0 +1,109 @@
+package dev.marquee;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.marquee.bus.RoomBus;
+import dev.marquee.config.Config;
+import dev.marquee.config.RedisUrl;
+import dev.marquee.history.OutboxArchiver;
+import dev.marquee.history.RecentHistory;
+import dev.marquee.messaging.MessageIntake;
+import dev.marquee.presence.PresenceRegistry;
+import dev.marquee.ratelimit.RateLimiter;
+import dev.marquee.session.SessionStore;
+import dev.marquee.store.RedisChecks;
+import dev.marquee.store.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine for many instances: every port on one shared Redis, PostgreSQL fed from the Redis
+ * outbox by every instance's archiver. Each process start is a new instance id, so presence of a
+ * restarted instance is never confused with its previous life.
+ */
+final class RedisEngine {
+  private static final Logger log = LoggerFactory.getLogger(RedisEngine.class);
+
+  /** How long an outbox entry may sit unacknowledged with a consumer before another takes it. */
+  static final Duration CLAIM_AFTER = Duration.ofSeconds(30);
+
+  private RedisEngine() {}
+
+  static Future<Engine> start(Config config, Clock clock, Records stored, Vertx vertx) {
+    RedisUrl url = config.redis().orElseThrow();
+    if (url.mode() == RedisUrl.Mode.CLUSTER) {
+      return Future.failedFuture(
+          new IllegalStateException(
+              "REDIS_URL names a cluster; this build accepts messages on standalone and Sentinel"
+                  + " Redis only (docs/redis.md)"));
+    }
+    String instance = UUID.randomUUID().toString();
+    RedisStore store = RedisStore.create(vertx, url, config.redisKeyPrefix());
+    Duration timeout = config.health().checkTimeout();
+    return store
+        .ping(Duration.ofSeconds(5))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        "Redis at " + url.redacted() + " does not answer: " + e.getMessage())))
+        .compose(v -> RedisChecks.warnAboutDurability(store))
+        .compose(
+            v -> {
+              SessionStore sessions = SessionStore.redis(store, clock);
+              RecentHistory history = RecentHistory.redis(store);
+              RoomBus bus = RoomBus.redis(store);
+              PresenceRegistry presence =
+                  PresenceRegistry.redis(store, clock, instance, config.presence().idleTimeout());
+              RateLimiter limits = RateLimiter.redis(store, clock);
+              MessageIntake intake = MessageIntake.redis(clock, config.rateLimits(), store);
+              OutboxArchiver archiver =
+                  new OutboxArchiver(store, stored.messages(), instance, CLAIM_AFTER);
+              RedisRecovery recovery =
+                  new RedisRecovery(store, sessions, history, stored.sessions(), stored.messages());
+              Engine engine =
+                  new Engine(
+                      "redis",
+                      sessions,
+                      bus,
+                      presence,
+                      history,
+                      limits,
+                      intake,
+                      () -> probe(store, bus, instance, timeout),
+                      recovery::ensure,
+                      drained ->
+                          archiver
+                              .stop()
+                              .compose(x -> presence.close())
+                              .compose(x -> bus.close())
+                              .compose(x -> store.close())
+                              .recover(e -> Future.succeededFuture()));
+              return recovery
+                  .ensure()
+                  .compose(x -> archiver.start())
+                  .onSuccess(x -> log.info("redis engine ready", kv("instance", instance)))
+                  .map(engine);
+            })
+        .recover(e -> store.close().transform(x -> Future.failedFuture(e)));
+  }
+
+  private static Future<JsonObject> probe(
+      RedisStore store, RoomBus bus, String instance, Duration timeout) {
+    return store
+        .ping(timeout)
+        .compose(
+            v ->
+                bus.healthy()
+                    ? Future.succeededFuture(
+                        new JsonObject().put("engine", "redis").put("instance", instance))
+                    : Future.failedFuture(
+                        new IllegalStateException("room bus not subscribed to Redis")));
+  }
+}
