@@ -76,7 +76,7 @@ final class RedisEngine {
                       history,
                       limits,
                       intake,
-                      () -> probe(store, bus, instance, timeout),
+                      () -> probe(store, bus, recovery, instance, timeout),
                       recovery::ensure,
                       drained ->
                           archiver
@@ -94,10 +94,15 @@ final class RedisEngine {
         .recover(e -> store.close().transform(x -> Future.failedFuture(e)));
   }
 
+  /**
+   * Ready when Redis answers, holds the engine state (rebuilt first if it was lost, so nobody is
+   * served the old epochs meanwhile) and the room bus is subscribed.
+   */
   private static Future<JsonObject> probe(
-      RedisStore store, RoomBus bus, String instance, Duration timeout) {
+      RedisStore store, RoomBus bus, RedisRecovery recovery, String instance, Duration timeout) {
     return store
         .ping(timeout)
+        .compose(v -> recovery.ensure())
         .compose(
             v ->
                 bus.healthy()
