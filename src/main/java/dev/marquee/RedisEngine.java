@@ -30,9 +30,6 @@ import org.slf4j.LoggerFactory;
 final class RedisEngine {
   private static final Logger log = LoggerFactory.getLogger(RedisEngine.class);
 
-  /** How long an outbox entry may sit unacknowledged with a consumer before another takes it. */
-  static final Duration CLAIM_AFTER = Duration.ofSeconds(30);
-
   private RedisEngine() {}
 
   static Future<Engine> start(Config config, Clock clock, Records stored, Vertx vertx) {
@@ -64,7 +61,7 @@ final class RedisEngine {
               RateLimiter limits = RateLimiter.redis(store, clock);
               MessageIntake intake = MessageIntake.redis(clock, config.rateLimits(), store);
               OutboxArchiver archiver =
-                  new OutboxArchiver(store, stored.messages(), instance, CLAIM_AFTER);
+                  new OutboxArchiver(store, stored.messages(), instance, config.outboxClaimAfter());
               RedisRecovery recovery =
                   new RedisRecovery(store, sessions, history, stored.sessions(), stored.messages());
               Engine engine =

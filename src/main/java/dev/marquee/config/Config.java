@@ -21,6 +21,7 @@ public record Config(
     Optional<DatabaseUrl> databaseUrl,
     Optional<RedisUrl> redis,
     String redisKeyPrefix,
+    Duration outboxClaimAfter,
     Log log,
     RateLimits rateLimits,
     Sessions sessions,
@@ -35,6 +36,7 @@ public record Config(
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final String DEFAULT_LOG_DIR = "./logs";
   public static final String DEFAULT_REDIS_KEY_PREFIX = "marquee";
+  public static final long DEFAULT_REDIS_OUTBOX_CLAIM_AFTER_MS = 30_000;
   public static final int DEFAULT_RATE_LIMIT_MAX_REQUESTS = 10;
   public static final long DEFAULT_RATE_LIMIT_WINDOW_MS = 60_000;
   public static final int DEFAULT_RATE_LIMIT_IP_MAX_REQUESTS = 20;
@@ -142,6 +144,9 @@ public record Config(
           "REDIS_KEY_PREFIX", "must be 1-32 letters, digits or _.-, got '" + redisKeyPrefix + "'");
     }
 
+    Duration outboxClaimAfter =
+        millis(r, "REDIS_OUTBOX_CLAIM_AFTER_MS", DEFAULT_REDIS_OUTBOX_CLAIM_AFTER_MS);
+
     Log log =
         new Log(
             r.choice("LOG_LEVEL", LogLevel.class, LogLevel.INFO),
@@ -244,6 +249,7 @@ public record Config(
         databaseUrl,
         redis,
         redisKeyPrefix,
+        outboxClaimAfter,
         log,
         limits,
         sessions,
