@@ -113,6 +113,48 @@ class TwoInstancesTest {
   }
 
   @Test
+  void manyConcurrentSendersAsOneUserOnBothInstancesGetExactlyTheLimit() {
+    String code = a.createSession().getString("code");
+    JsonObject me =
+        new JsonObject()
+            .put("session", code)
+            .put("role", "controller")
+            .put("name", "Me")
+            .put("clientId", "racer");
+    java.util.List<WsClient> sockets = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        WsClient c = (i % 2 == 0 ? a : b).ws();
+        c.join(me);
+        sockets.add(c);
+      }
+      // Everything goes out before any answer is read, so the sends race on the servers.
+      for (int round = 0; round < 3; round++) {
+        for (WsClient c : sockets) {
+          c.sendAsync(new JsonObject().put("type", "send").put("text", "x"));
+        }
+      }
+      int acks = 0;
+      int limited = 0;
+      for (WsClient c : sockets) {
+        for (int i = 0; i < 3; i++) {
+          JsonObject answer = c.nextAnswer();
+          if (answer.getString("type").equals("ack")) {
+            acks++;
+          } else {
+            assertThat(answer.getString("code")).isEqualTo("rate_limited");
+            limited++;
+          }
+        }
+      }
+      assertThat(acks).as("the limit is 5 per window, whichever instance").isEqualTo(5);
+      assertThat(limited).isEqualTo(16 * 3 - 5);
+    } finally {
+      sockets.forEach(WsClient::disconnect);
+    }
+  }
+
+  @Test
   void endingASessionOnOneInstanceClosesItEverywhere() {
     JsonObject created = a.createSession();
     String code = created.getString("code");

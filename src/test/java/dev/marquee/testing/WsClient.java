@@ -91,6 +91,19 @@ public final class WsClient implements AutoCloseable {
     return this;
   }
 
+  /** Sends without waiting for the write to complete (for races). */
+  public WsClient sendAsync(JsonObject frame) {
+    ws.writeTextMessage(frame.encode());
+    return this;
+  }
+
+  /** The next {@code ack} or {@code error}, skipping everything else. */
+  public JsonObject nextAnswer() {
+    return take(
+        frame -> "ack".equals(frame.getString("type")) || "error".equals(frame.getString("type")),
+        "an ack or error");
+  }
+
   public WsClient sendRaw(String text) {
     await(ws.writeTextMessage(text));
     return this;
