@@ -41,6 +41,9 @@ final class Connection {
   private final String ipForLogs;
   private long joinTimer = -1;
   private Future<?> sendTail = Future.succeededFuture();
+  private static final long TOUCH_EVERY_MS = 10_000;
+  private long lastTouchMs;
+  private boolean markedIdle;
   private Context context;
   private Thread loop;
 
@@ -91,9 +94,7 @@ final class Connection {
     }
     ClientFrame frame = FrameDecoder.decode(text);
     if (phase == Phase.JOINED) {
-      rt.presence()
-          .touch(session, clientId)
-          .onSuccess(change -> PresenceEvents.announce(rt.bus(), change));
+      touchPresence();
     }
     if (frame instanceof ClientFrame.Invalid invalid) {
       error(invalid.code(), invalid.message(), invalid.ref(), 0);
@@ -150,6 +151,24 @@ final class Connection {
   }
 
   /**
+   * Tells presence the member was heard from. A busy sender would otherwise cost a presence write
+   * per frame; idleness is measured in minutes, so one touch per {@link #TOUCH_EVERY_MS} (on the
+   * engine's clock) is enough, except right after this member was marked idle, when the first frame
+   * makes it active.
+   */
+  private void touchPresence() {
+    long now = rt.sessions().now().toEpochMilli();
+    if (!markedIdle && now - lastTouchMs < TOUCH_EVERY_MS) {
+      return;
+    }
+    lastTouchMs = now;
+    markedIdle = false;
+    rt.presence()
+        .touch(session, clientId)
+        .onSuccess(change -> PresenceEvents.announce(rt.bus(), change));
+  }
+
+  /**
    * Runs {@code step} after the previous one of this socket completed, so one sender's messages are
    * accepted (and numbered) in the order it sent them, whatever the intake's concurrency.
    */
@@ -175,6 +194,7 @@ final class Connection {
   }
 
   void beginJoin(String session, String clientId, String name, Role role) {
+    this.lastTouchMs = rt.sessions().now().toEpochMilli(); // joining counts as being heard from
     this.phase = Phase.JOINING;
     this.session = session;
     this.clientId = clientId;
@@ -243,6 +263,9 @@ final class Connection {
       return;
     }
     if (event instanceof RoomEvent.Presence p && clientId.equals(p.clientId())) {
+      if ("idle".equals(p.event())) {
+        markedIdle = true;
+      }
       if ("join".equals(p.event())) {
         return; // its own arrival: the joiner already has the counts in `joined`
       }

@@ -28,10 +28,17 @@ import org.HdrHistogram.Recorder;
  */
 public final class FanoutBench {
   public static void main(String[] args) throws Exception {
-    URI base = URI.create(args[0]);
-    if (!"127.0.0.1".equals(base.getHost()) && !"localhost".equals(base.getHost())) {
-      throw new IllegalArgumentException("loopback only: " + base);
+    // Several base URLs (comma-separated) are instances of one deployment: sessions are created
+    // and controllers connect on the first, displays are spread over all of them.
+    List<URI> bases = new ArrayList<>();
+    for (String raw : args[0].split(",")) {
+      URI u = URI.create(raw.trim());
+      if (!"127.0.0.1".equals(u.getHost()) && !"localhost".equals(u.getHost())) {
+        throw new IllegalArgumentException("loopback only: " + u);
+      }
+      bases.add(u);
     }
+    URI base = bases.get(0);
     int sessions = Integer.parseInt(args[1]);
     int displays = Integer.parseInt(args[2]);
     int rate = Integer.parseInt(args[3]);
@@ -59,7 +66,7 @@ public final class FanoutBench {
                       .body())
               .getString("code");
       for (int d = 0; d < displays; d++) {
-        WebSocket ws = join(client, port, code, "display");
+        WebSocket ws = join(client, bases.get(d % bases.size()).getPort(), code, "display");
         long[] expected = {1};
         ws.textMessageHandler(
             text -> {
@@ -117,6 +124,7 @@ public final class FanoutBench {
     JsonObject out =
         new JsonObject()
             .put("scenario", "fanout")
+            .put("instances", bases.size())
             .put("sessions", sessions)
             .put("displaysPerSession", displays)
             .put("ratePerController", rate)

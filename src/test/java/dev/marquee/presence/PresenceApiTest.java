@@ -119,6 +119,32 @@ class PresenceApiTest {
   }
 
   @Test
+  void aSocketMemberThatGoesQuietIsIdleAndIsActiveAgainWhenItSpeaks() {
+    String code = server.createSession().getString("code");
+    try (WsClient quiet = server.ws();
+        WsClient watcher = server.ws()) {
+      quiet.join(code, "display", "Quiet TV");
+      watcher.join(code, "display", "Watcher");
+      for (int minute = 0; minute < 6; minute++) {
+        clock.advance(Duration.ofMinutes(1));
+        watcher.send(new JsonObject().put("type", "ping"));
+        watcher.next("pong");
+      }
+      JsonObject idle = watcher.next("presence");
+      while (!"idle".equals(idle.getString("event"))) {
+        idle = watcher.next("presence");
+      }
+      assertThat(idle.getJsonObject("user").getString("name")).isEqualTo("Quiet TV");
+
+      quiet.send(new JsonObject().put("type", "ping"));
+      quiet.next("pong");
+      JsonObject active = watcher.next("presence");
+      assertThat(active.getString("event")).isEqualTo("active");
+      assertThat(active.getJsonObject("user").getString("name")).isEqualTo("Quiet TV");
+    }
+  }
+
+  @Test
   void theOwnerCanRemoveIdleMembersAtOnce() {
     JsonObject created = server.createSession();
     String code = created.getString("code");
