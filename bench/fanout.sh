@@ -4,9 +4,10 @@
 #
 #   bench/fanout.sh [sessions] [displaysPerSession] [ratePerController] [seconds]
 #
-# ENGINE=memory (default) or ENGINE=redis (Redis at REDIS_URL, default redis://127.0.0.1:6379);
-# INSTANCES=n runs n instances on Redis, displays spread over them. Needs the machine's
-# PostgreSQL on 127.0.0.1:5432 (it makes and drops a database).
+# ENGINE=memory (default) or ENGINE=redis (a private redis-server the script starts on a free
+# loopback port, so its command counts are this run's alone); INSTANCES=n runs n instances on
+# Redis, displays spread over them. Needs the machine's PostgreSQL on 127.0.0.1:5432 (it makes
+# and drops a database) and, for Redis, /usr/bin/redis-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SESSIONS=${1:-10}; DISPLAYS=${2:-10}; RATE=${3:-100}; SECONDS_=${4:-10}
@@ -27,18 +28,21 @@ WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null; done
-  wait 2>/dev/null || true
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && { wait "$p" 2>/dev/null || true; }; done
   psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
-  if [ "$ENGINE" = redis ]; then
-    redis-cli --scan --pattern "$PREFIX:*" | xargs -r -n 100 redis-cli unlink >/dev/null
-  fi
+  if [ -n "${REDIS_PID:-}" ]; then kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 REDIS_ENV=()
 if [ "$ENGINE" = redis ]; then
-  REDIS_ENV=(REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}" REDIS_KEY_PREFIX="$PREFIX")
+  REDIS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK" \
+    --daemonize no > "$WORK/redis.log" 2>&1 &
+  REDIS_PID=$!
+  until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.02; done
+  REDIS_ENV=(REDIS_URL="redis://127.0.0.1:$REDIS_PORT" REDIS_KEY_PREFIX="$PREFIX")
 fi
 URLS=""
 for i in $(seq 1 "$INSTANCES"); do
@@ -63,18 +67,38 @@ done
 
 ticks() { local t=0; for p in "${PIDS[@]}"; do t=$((t + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $t; }
 START_CMD="t=0; for p in ${PIDS[*]}; do t=\$((t + \$(awk '{print \$14 + \$15}' /proc/\$p/stat))); done; echo \$t > $WORK/cpu.start"
+if [ "$ENGINE" = redis ]; then
+  START_CMD="$START_CMD; redis-cli -p $REDIS_PORT config resetstat >/dev/null"
+fi
 java -cp "$CP" -Dmarquee.cpu.start.cmd="$START_CMD" \
   dev.marquee.bench.FanoutBench "$URLS" "$SESSIONS" "$DISPLAYS" "$RATE" "$SECONDS_" \
   | tee "$WORK/result.json"
 CPU_TICKS=$(( $(ticks) - $(cat "$WORK/cpu.start") ))
 HZ=$(getconf CLK_TCK)
-python3 - "$WORK/result.json" "$CPU_TICKS" "$HZ" "$SECONDS_" <<'PY'
-import json, sys
+REDIS_STATS=""
+if [ "$ENGINE" = redis ]; then
+  REDIS_STATS=$(redis-cli -p "$REDIS_PORT" info commandstats | tr -d '\r')
+fi
+python3 - "$WORK/result.json" "$CPU_TICKS" "$HZ" "$SECONDS_" "$REDIS_STATS" <<'PY'
+import json, re, sys
 r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
 ticks, hz, secs = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 cpu_s = ticks / hz
 # cpu.start is taken after warm-up; the tail includes ~1 s of drain, counted against the window.
 delivered = r["deliveriesPerSecond"] * secs
-print(json.dumps({"scenario": "fanout-server-cpu", "serverCpuSeconds": round(cpu_s, 2),
-  "serverCpuUsPerDelivery": round(cpu_s * 1e6 / max(delivered, 1), 2)}))
+out = {"scenario": "fanout-server-cpu", "serverCpuSeconds": round(cpu_s, 2),
+  "serverCpuUsPerDelivery": round(cpu_s * 1e6 / max(delivered, 1), 2)}
+if sys.argv[5]:
+  calls = {m.group(1): int(m.group(2)) for m in re.finditer(r"cmdstat_(\w+):calls=(\d+)", sys.argv[5])}
+  total = sum(calls.values())
+  out["redisCommands"] = calls
+  # Counted from the end of warm-up (plus the ~1 s drain), per message sent in that time.
+  # commandstats also counts commands run inside scripts; the round trips are the commands the
+  # server sends itself: scripts, and the outbox consumer's XREADGROUP/XACK/XDEL/XAUTOCLAIM.
+  sent = r["sessions"] * r["ratePerController"] * secs
+  trips = sum(calls.get(c, 0) for c in ("evalsha", "eval", "xreadgroup", "xack", "xdel", "xautoclaim"))
+  out["scriptCallsPerMessage"] = round((calls.get("evalsha", 0) + calls.get("eval", 0)) / max(sent, 1), 2)
+  out["roundTripsPerMessage"] = round(trips / max(sent, 1), 2)
+  out["redisCommandsPerMessage"] = round(total / max(sent, 1), 2)
+print(json.dumps(out))
 PY

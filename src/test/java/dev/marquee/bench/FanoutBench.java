@@ -118,9 +118,13 @@ public final class FanoutBench {
       }
     }
     long deliveredInWindow = delivered.get() - deliveredAtStart;
-    Thread.sleep(1000); // let the last messages arrive before counting loss
-    var h = latency.getIntervalHistogram();
+    // Late is not lost: wait up to 5 s for the last deliveries before counting what never came.
     long expectedTotal = sent.get() * displays;
+    long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (delivered.get() < expectedTotal && System.nanoTime() < drainEnd) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
+    var h = latency.getIntervalHistogram();
     JsonObject out =
         new JsonObject()
             .put("scenario", "fanout")
