@@ -50,6 +50,7 @@ final class RedisEngine {
                 Future.failedFuture(
                     new IllegalStateException(
                         "Redis at " + url.redacted() + " does not answer: " + e.getMessage())))
+        .compose(v -> RedisChecks.requireVersion(store))
         .compose(v -> RedisChecks.warnAboutDurability(store))
         .compose(
             v -> {

@@ -17,6 +17,46 @@ public final class RedisChecks {
 
   private RedisChecks() {}
 
+  /** The oldest Redis whose commands and script flags Marquee uses ({@code #!lua flags=}). */
+  public static final int MIN_MAJOR = 7;
+
+  /** Fails with a clear message on a Redis older than {@link #MIN_MAJOR}. */
+  public static Future<Void> requireVersion(RedisStore store) {
+    return store
+        .send(Command.INFO, "server")
+        .compose(
+            info -> {
+              String version = field(info == null ? "" : info.toString(), "redis_version");
+              if (version == null) {
+                return Future.succeededFuture();
+              }
+              int major;
+              try {
+                major = Integer.parseInt(version.split("\\.")[0]);
+              } catch (NumberFormatException e) {
+                return Future.succeededFuture();
+              }
+              return major >= MIN_MAJOR
+                  ? Future.<Void>succeededFuture()
+                  : Future.failedFuture(
+                      new IllegalStateException(
+                          "Redis "
+                              + version
+                              + " is too old: Marquee needs Redis "
+                              + MIN_MAJOR
+                              + ".0 or later"));
+            });
+  }
+
+  private static String field(String info, String name) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith(name + ":")) {
+        return line.substring(name.length() + 1).trim();
+      }
+    }
+    return null;
+  }
+
   /** Logs a warning for each risky setting; never fails. */
   public static Future<Void> warnAboutDurability(RedisStore store) {
     Future<Void> aof =
