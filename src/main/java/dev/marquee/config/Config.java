@@ -22,6 +22,7 @@ public record Config(
     Optional<RedisUrl> redis,
     String redisKeyPrefix,
     Duration outboxClaimAfter,
+    Optional<EncryptionKeys> redisEncryption,
     Log log,
     RateLimits rateLimits,
     Sessions sessions,
@@ -146,6 +147,15 @@ public record Config(
 
     Duration outboxClaimAfter =
         millis(r, "REDIS_OUTBOX_CLAIM_AFTER_MS", DEFAULT_REDIS_OUTBOX_CLAIM_AFTER_MS);
+    Optional<EncryptionKeys> redisEncryption = Optional.empty();
+    Optional<String> rawKeys = r.string("REDIS_ENCRYPTION_KEY");
+    if (rawKeys.isPresent()) {
+      try {
+        redisEncryption = Optional.of(EncryptionKeys.parse(rawKeys.get()));
+      } catch (IllegalArgumentException e) {
+        r.problem("REDIS_ENCRYPTION_KEY", e.getMessage());
+      }
+    }
 
     Log log =
         new Log(
@@ -250,6 +260,7 @@ public record Config(
         redis,
         redisKeyPrefix,
         outboxClaimAfter,
+        redisEncryption,
         log,
         limits,
         sessions,
@@ -273,6 +284,7 @@ public record Config(
     out.put("engine", redis.isPresent() ? "redis" : "memory");
     redis.ifPresent(url -> out.put("redis", url.redacted()));
     out.put("redisKeyPrefix", redisKeyPrefix);
+    out.put("redisEncryption", redisEncryption.map(k -> k.keys().size() + " key(s)").orElse("off"));
     out.put("logLevel", log.level().name());
     out.put("logDir", log.dir().toString());
     out.put("logFormat", log.format().name());
