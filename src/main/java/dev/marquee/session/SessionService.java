@@ -251,7 +251,7 @@ public final class SessionService implements PresenceRoutes.Sessions {
                           Duration.between(ended.get().createdAt(), ended.get().endedAt())
                               .toMillis()));
               return bus.publish(new RoomEvent.Ended(code, reason.wire()))
-                  .compose(v -> history.drop(code))
+                  .compose(v -> history.retire(code))
                   .compose(v -> presence.drop(code))
                   .map(v -> ended);
             });
