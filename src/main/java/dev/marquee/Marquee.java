@@ -5,6 +5,8 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.marquee.config.Config;
 import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
+import dev.marquee.history.HistoryRoutes;
+import dev.marquee.history.HistoryService;
 import dev.marquee.http.HttpVerticle;
 import dev.marquee.messaging.Realtime;
 import dev.marquee.messaging.WebSocketRoutes;
@@ -166,6 +168,8 @@ public final class Marquee {
             new SessionRoutes(sessions, engine.presence()),
             new PresenceRoutes(
                 engine.presence(), engine.bus(), sessions, config.presence().idleAfter(), clock),
+            new HistoryRoutes(
+                new HistoryService(engine.history(), records.database().pool(), sessions)),
             new RateLimitRoutes(engine.limits(), config.adminToken()),
             new HealthRoutes(readiness),
             new MetricsRoutes(metrics),

@@ -3,6 +3,7 @@ package dev.marquee;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.config.DatabaseUrl;
+import dev.marquee.history.HistorySql;
 import dev.marquee.history.MessageArchive;
 import dev.marquee.session.SessionRecords;
 import dev.marquee.store.Database;
@@ -200,6 +201,9 @@ class QueryPlansTest {
             array(Collections.nCopies(codes.size(), "hello")))) {
       assertThat(plan.arbiterIndexes()).as(plan.text()).containsExactly("messages_pkey");
       assertThat(plan.scansOf("messages")).as(plan.text()).isEmpty();
+      assertThat(plan.scansOf("sessions"))
+          .as("the clearing point of each message's session")
+          .containsExactly("Index Scan using sessions_pkey");
     }
   }
 
@@ -238,6 +242,115 @@ class QueryPlansTest {
           .containsExactly("Index Scan Backward using messages_pkey");
       assertThat(plan.nodeTypes()).as(plan.text()).doesNotContain("Sort");
     }
+  }
+
+  /**
+   * The history reads get the busiest session's hot window (its newest 100 messages, all archived
+   * already, as usual): each window message is looked up by primary key, and the archive is read
+   * through the primary key as well, the page backwards from the newest.
+   */
+  @Test
+  void historyPageWalksThePrimaryKeyBackwards() throws SQLException {
+    for (Plan plan : plans(HistorySql.PAGE, window(busiest, 20, 0))) {
+      assertOnlyPrimaryKeys(plan);
+      assertThat(plan.scansOf("messages"))
+          .as(plan.text())
+          .contains("Index Scan Backward using messages_pkey");
+    }
+  }
+
+  @Test
+  void latestHistoryWalksThePrimaryKeyBackwards() throws SQLException {
+    for (Plan plan : plans(HistorySql.LATEST, window(busiest, 20))) {
+      assertOnlyPrimaryKeys(plan);
+      assertThat(plan.scansOf("messages"))
+          .as(plan.text())
+          .contains("Index Scan Backward using messages_pkey");
+    }
+  }
+
+  @Test
+  void historyStatsReadOnlyTheSessionsMessages() throws SQLException {
+    for (Plan plan : plans(HistorySql.STATS, window(busiest))) {
+      assertOnlyPrimaryKeys(plan);
+    }
+  }
+
+  /**
+   * Matches come from the search index, which is keyed by session first. A generic plan cannot see
+   * the query, so it may read the session's messages by primary key instead; never the table.
+   */
+  @Test
+  void searchUsesTheSessionsSearchIndex() throws SQLException {
+    for (Plan plan : plans(HistorySql.SEARCH, window(busiest, "'message 123'", "'{}'", 20, 0))) {
+      if (plan.mode() == Mode.CUSTOM) {
+        assertThat(plan.scansOf("messages"))
+            .as(plan.text())
+            .contains("Bitmap Heap Scan using messages_search_idx");
+      }
+      assertThat(plan.scansOf("messages"))
+          .as(plan.text())
+          .allMatch(scan -> scan.contains(" using messages_"));
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .containsOnly("Index Scan using sessions_pkey");
+    }
+  }
+
+  @Test
+  void clearingHistoryFindsTheSessionAndItsMessagesByPrimaryKey() throws SQLException {
+    for (Plan plan : plans(HistorySql.CLEAR_THROUGH, quote(busiest), "5000")) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .containsExactly("Index Scan using sessions_pkey");
+    }
+    for (Plan plan : plans(HistorySql.DELETE_THROUGH, quote(busiest), "5000")) {
+      assertThat(plan.scansOf("messages"))
+          .as(plan.text())
+          .allMatch(scan -> scan.endsWith("using messages_pkey"));
+      assertThat(plan.scansOf("messages")).as(plan.text()).isNotEmpty();
+    }
+  }
+
+  private static void assertOnlyPrimaryKeys(Plan plan) {
+    assertThat(plan.scansOf("messages"))
+        .as(plan.text())
+        .isNotEmpty()
+        .allMatch(scan -> scan.endsWith("using messages_pkey"));
+    assertThat(plan.scansOf("sessions"))
+        .as(plan.text())
+        .containsOnly("Index Scan using sessions_pkey");
+  }
+
+  /** The session code, its hot window as the statements take it ($2..$7), then {@code more}. */
+  private String[] window(String code, Object... more) throws SQLException {
+    List<String> seqs = new ArrayList<>();
+    List<String> times = new ArrayList<>();
+    List<String> bodies = new ArrayList<>();
+    try (Statement s = db.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT seq, sent_at, body FROM messages WHERE session_code = "
+                    + quote(code)
+                    + " ORDER BY seq DESC LIMIT 100")) {
+      while (rs.next()) {
+        seqs.add(0, rs.getString(1));
+        times.add(0, rs.getObject(2, java.time.OffsetDateTime.class).toString());
+        bodies.add(0, rs.getString(3));
+      }
+    }
+    List<String> args = new ArrayList<>();
+    args.add(quote(code));
+    args.add(array(seqs));
+    args.add(array(times));
+    args.add(array(Collections.nCopies(seqs.size(), "client-1")));
+    args.add(array(Collections.nCopies(seqs.size(), "Ana")));
+    args.add(array(Collections.nCopies(seqs.size(), "controller")));
+    args.add(array(bodies));
+    for (Object o : more) {
+      args.add(o.toString());
+    }
+    return args.toArray(new String[0]);
   }
 
   /**
@@ -339,7 +452,7 @@ class QueryPlansTest {
         }
         if ("Bitmap Heap Scan".equals(type)) {
           List<JsonObject> below = new ArrayList<>();
-          collect(node, below);
+          collectBitmapInputs(node, below);
           for (JsonObject b : below) {
             if (b.containsKey("Index Name")) {
               out.add(type + " using " + b.getString("Index Name"));
@@ -362,6 +475,21 @@ class QueryPlansTest {
 
     String text() {
       return mode + " plan:\n" + explained.encodePrettily();
+    }
+
+    /** The index scans feeding a bitmap, not the sub-plans that compute its parameters. */
+    private static void collectBitmapInputs(JsonObject node, List<JsonObject> out) {
+      out.add(node);
+      JsonArray children = node.getJsonArray("Plans");
+      if (children != null) {
+        for (int i = 0; i < children.size(); i++) {
+          JsonObject child = children.getJsonObject(i);
+          String relation = child.getString("Parent Relationship", "");
+          if (!relation.equals("InitPlan") && !relation.equals("SubPlan")) {
+            collectBitmapInputs(child, out);
+          }
+        }
+      }
     }
 
     private static void collect(JsonObject node, List<JsonObject> out) {

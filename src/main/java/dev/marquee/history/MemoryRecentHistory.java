@@ -71,4 +71,32 @@ final class MemoryRecentHistory implements RecentHistory {
     windows.remove(session);
     return Future.succeededFuture();
   }
+
+  @Override
+  public Future<List<StoredMessage>> window(String session) {
+    ArrayDeque<StoredMessage> ring = windows.get(session);
+    if (ring == null) {
+      return Future.succeededFuture(List.of());
+    }
+    synchronized (ring) {
+      return Future.succeededFuture(List.copyOf(ring));
+    }
+  }
+
+  @Override
+  public Future<Void> clear(String session, long throughSeq) {
+    ArrayDeque<StoredMessage> ring = windows.get(session);
+    if (ring != null) {
+      synchronized (ring) {
+        ring.removeIf(m -> m.seq() <= throughSeq);
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The memory engine acknowledges only what PostgreSQL committed, so nothing is left to cover. */
+  @Override
+  public Future<Void> retire(String session) {
+    return drop(session);
+  }
 }

@@ -23,10 +23,19 @@ import java.util.Map;
  * transaction, so the record of a session's seq never falls behind its stored messages.
  */
 public final class MessageArchive {
+  /**
+   * Skips messages whose session's history was cleared through their seq: the Redis outbox may
+   * deliver them after the clearing. The check is a sub-select per row, which PostgreSQL cannot
+   * turn into a join that scans every session for a large batch.
+   */
   public static final String INSERT =
       "INSERT INTO messages (session_code, seq, sent_at, client_id, sender_name, sender_role, body)"
           + " SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[],"
-          + " $5::text[], $6::text[], $7::text[]) ON CONFLICT (session_code, seq) DO NOTHING";
+          + " $5::text[], $6::text[], $7::text[]) AS v(code, seq, at, client, name, role, body)"
+          + " WHERE v.seq > COALESCE((SELECT s.history_cleared_through FROM sessions s"
+          + " WHERE s.code = v.code), 0)"
+          + " ON CONFLICT (session_code, seq) DO NOTHING";
+
   public static final String ADVANCE_SESSIONS =
       "UPDATE sessions s SET last_seq = GREATEST(s.last_seq, v.seq),"
           + " last_activity_at = GREATEST(s.last_activity_at, v.at)"
@@ -131,12 +140,15 @@ public final class MessageArchive {
       lastTimes[i] = odt(m.ts());
       i++;
     }
-    return tx.preparedQuery(INSERT)
-        .execute(Tuple.of(codes, seqs, times, clients, names, roles, bodies))
+    // Sessions first: their rows stay locked until the commit, so a clearing of the same history
+    // either commits before the insert reads its clearing point, or waits and then deletes what
+    // was inserted. Inserting first could read the old point and leave cleared messages behind.
+    return tx.preparedQuery(ADVANCE_SESSIONS)
+        .execute(Tuple.of(sessionCodes, lastSeqs, lastTimes))
         .compose(
             r ->
-                tx.preparedQuery(ADVANCE_SESSIONS)
-                    .execute(Tuple.of(sessionCodes, lastSeqs, lastTimes)))
+                tx.preparedQuery(INSERT)
+                    .execute(Tuple.of(codes, seqs, times, clients, names, roles, bodies)))
         .mapEmpty();
   }
 

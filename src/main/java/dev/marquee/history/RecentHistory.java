@@ -39,8 +39,27 @@ public interface RecentHistory {
   /** Replaces the session's window, oldest first (rebuilding from the record at start-up). */
   Future<Void> load(String session, List<StoredMessage> oldestFirst);
 
-  /** Forgets the session's window (the session ended or its history was cleared). */
+  /** Forgets the session's window. */
   Future<Void> drop(String session);
+
+  /**
+   * Every message the window holds for the session, oldest first: history reads add those the
+   * archive does not have yet.
+   */
+  Future<List<StoredMessage>> window(String session);
+
+  /**
+   * Removes the messages up to {@code throughSeq} (the history was cleared through it); messages
+   * after it stay, and appends go on as before. A replay that would need a removed message is then
+   * incomplete, so a client behind the clearing refetches history instead of being given it.
+   */
+  Future<Void> clear(String session, long throughSeq);
+
+  /**
+   * The session ended: nothing more is appended or replayed. A backend whose acknowledged messages
+   * may not be archived yet keeps the window a while for history reads; otherwise it is dropped.
+   */
+  Future<Void> retire(String session);
 
   /** What a rejoining client can be given. */
   record Replay(boolean complete, List<StoredMessage> messages) {}

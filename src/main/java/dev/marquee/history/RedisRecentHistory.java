@@ -21,9 +21,17 @@ import java.util.List;
 final class RedisRecentHistory implements RecentHistory {
   private static final RedisScript APPEND = RedisScript.load("history_append");
   private static final RedisScript LOAD = RedisScript.load("history_load");
+  private static final RedisScript CLEAR = RedisScript.load("history_clear");
 
   /** How long a window outlives its last append (docs/redis.md). */
   static final Duration EXPIRY = Duration.ofHours(24);
+
+  /**
+   * How long the window of an ended session stays for history reads: its newest messages may still
+   * be in the outbox on their way to PostgreSQL, which takes milliseconds unless PostgreSQL is
+   * down.
+   */
+  static final Duration RETIRED_EXPIRY = Duration.ofHours(1);
 
   private final RedisStore store;
   private final RedisKeys keys;
@@ -59,13 +67,10 @@ final class RedisRecentHistory implements RecentHistory {
   }
 
   private static Replay replay(Response newestFirst, long afterSeq, long lastSeq) {
-    int n = newestFirst == null ? 0 : newestFirst.size();
+    List<StoredMessage> oldestFirst = oldestFirst(newestFirst);
+    int n = oldestFirst.size();
     if (n == 0) {
       return new Replay(false, List.of());
-    }
-    List<StoredMessage> oldestFirst = new ArrayList<>(n);
-    for (int i = n - 1; i >= 0; i--) {
-      oldestFirst.add(StoredMessageJson.decode(newestFirst.get(i).toString()));
     }
     boolean complete =
         oldestFirst.get(0).seq() <= afterSeq + 1 && oldestFirst.get(n - 1).seq() >= lastSeq;
@@ -94,5 +99,40 @@ final class RedisRecentHistory implements RecentHistory {
   @Override
   public Future<Void> drop(String session) {
     return store.send(Command.DEL, keys.history(session)).mapEmpty();
+  }
+
+  @Override
+  public Future<List<StoredMessage>> window(String session) {
+    return store
+        .send(Command.LRANGE, keys.history(session), 0, -1)
+        .map(RedisRecentHistory::oldestFirst);
+  }
+
+  @Override
+  public Future<Void> clear(String session, long throughSeq) {
+    return store
+        .eval(CLEAR, List.of(keys.history(session)), List.of(Long.toString(throughSeq)))
+        .mapEmpty();
+  }
+
+  /**
+   * Messages are acknowledged once in the outbox, so the window of an ended session may hold some
+   * that PostgreSQL does not have yet: it is kept for {@link #RETIRED_EXPIRY}, never longer than it
+   * would have lived.
+   */
+  @Override
+  public Future<Void> retire(String session) {
+    return store
+        .send(Command.PEXPIRE, keys.history(session), RETIRED_EXPIRY.toMillis(), "LT")
+        .mapEmpty();
+  }
+
+  private static List<StoredMessage> oldestFirst(Response newestFirst) {
+    int n = newestFirst == null ? 0 : newestFirst.size();
+    List<StoredMessage> out = new ArrayList<>(n);
+    for (int i = n - 1; i >= 0; i--) {
+      out.add(StoredMessageJson.decode(newestFirst.get(i).toString()));
+    }
+    return out;
   }
 }

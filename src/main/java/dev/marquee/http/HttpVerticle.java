@@ -6,6 +6,7 @@ import dev.marquee.api.ApiException;
 import dev.marquee.config.Config;
 import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
+import dev.marquee.history.HistoryRoutes;
 import dev.marquee.messaging.WebSocketRoutes;
 import dev.marquee.metrics.MetricsRoutes;
 import dev.marquee.presence.PresenceRoutes;
@@ -49,6 +50,7 @@ public final class HttpVerticle extends VerticleBase {
       HttpRateLimit httpLimit,
       SessionRoutes sessions,
       PresenceRoutes presence,
+      HistoryRoutes history,
       RateLimitRoutes rateLimits,
       HealthRoutes health,
       MetricsRoutes metrics,
@@ -79,6 +81,7 @@ public final class HttpVerticle extends VerticleBase {
     routes.metrics().mount(router);
     routes.sessions().mount(router);
     routes.presence().mount(router);
+    routes.history().mount(router);
     routes.rateLimits().mount(router);
     webSocket = routes.webSocket().get();
     webSocket.mount(router);

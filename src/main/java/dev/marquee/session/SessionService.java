@@ -8,6 +8,7 @@ import dev.marquee.api.Tokens;
 import dev.marquee.bus.RoomBus;
 import dev.marquee.bus.RoomEvent;
 import dev.marquee.config.Config;
+import dev.marquee.history.HistoryService;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.presence.PresenceRoutes;
@@ -21,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * warns of inactivity and ends inactive ones. Announcements go through the room bus so members on
  * every instance hear them.
  */
-public final class SessionService implements PresenceRoutes.Sessions {
+public final class SessionService implements PresenceRoutes.Sessions, HistoryService.Sessions {
   private static final Logger log = LoggerFactory.getLogger(SessionService.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int CODE_ATTEMPTS = 8;
@@ -171,6 +173,31 @@ public final class SessionService implements PresenceRoutes.Sessions {
             });
   }
 
+  /** History outlives the session: an ended one is found as long as its record is kept. */
+  @Override
+  public Future<String> requireKnown(String rawCode) {
+    Optional<String> code = SessionCode.parse(rawCode);
+    if (code.isEmpty()) {
+      return Future.failedFuture(ApiException.notFound("'" + rawCode + "' is not a session code"));
+    }
+    return find(code.get())
+        .compose(
+            found ->
+                found.isPresent()
+                    ? Future.succeededFuture(code.get())
+                    : Future.failedFuture(ApiException.notFound("no session " + code.get())));
+  }
+
+  @Override
+  public Future<OptionalLong> issuedThrough(String code) {
+    return find(code)
+        .map(
+            found ->
+                found.isEmpty() || found.get().ended()
+                    ? OptionalLong.empty()
+                    : OptionalLong.of(found.get().lastSeq()));
+  }
+
   @Override
   public Future<Void> requireOwner(String code, Optional<String> bearer) {
     return owned(code, bearer).mapEmpty();
@@ -251,7 +278,7 @@ public final class SessionService implements PresenceRoutes.Sessions {
                           Duration.between(ended.get().createdAt(), ended.get().endedAt())
                               .toMillis()));
               return bus.publish(new RoomEvent.Ended(code, reason.wire()))
-                  .compose(v -> history.drop(code))
+                  .compose(v -> history.retire(code))
                   .compose(v -> presence.drop(code))
                   .map(v -> ended);
             });

@@ -164,4 +164,53 @@ abstract class RecentHistoryContract {
     await(history.drop("AAAAAA"));
     assertComplete(since("BBBBBB", 1, 3), messages("BBBBBB", 2, 3));
   }
+
+  @Test
+  void windowIsEveryHeldMessageOldestFirst() {
+    append("AAAAAA", 1, WINDOW + 5);
+
+    assertThat(await(history.window("AAAAAA")))
+        .containsExactlyElementsOf(messages("AAAAAA", 6, WINDOW + 5));
+    assertThat(await(history.window("ZZZZZZ"))).isEmpty();
+  }
+
+  @Test
+  void clearRemovesMessagesThroughTheSeqAndAppendsGoOn() {
+    append("AAAAAA", 1, 10);
+
+    await(history.clear("AAAAAA", 6));
+
+    assertThat(await(history.window("AAAAAA")))
+        .containsExactlyElementsOf(messages("AAAAAA", 7, 10));
+    assertComplete(since("AAAAAA", 6, 10), messages("AAAAAA", 7, 10));
+    assertIncomplete(since("AAAAAA", 3, 10));
+    append("AAAAAA", 11, 11);
+    assertComplete(since("AAAAAA", 8, 11), messages("AAAAAA", 9, 11));
+  }
+
+  @Test
+  void clearingEverythingLeavesAWindowThatAppendsRefill() {
+    append("AAAAAA", 1, 10);
+    append("BBBBBB", 1, 2);
+
+    await(history.clear("AAAAAA", Long.MAX_VALUE));
+    await(history.clear("CCCCCC", 5));
+
+    assertThat(await(history.window("AAAAAA"))).isEmpty();
+    assertIncomplete(since("AAAAAA", 5, 10));
+    append("AAAAAA", 11, 12);
+    assertComplete(since("AAAAAA", 10, 12), messages("AAAAAA", 11, 12));
+    assertThat(await(history.window("BBBBBB"))).hasSize(2);
+  }
+
+  @Test
+  void retiringASessionLeavesTheOthersAlone() {
+    append("AAAAAA", 1, 3);
+    append("BBBBBB", 1, 3);
+
+    await(history.retire("AAAAAA"));
+    await(history.retire("CCCCCC"));
+
+    assertComplete(since("BBBBBB", 0, 3), messages("BBBBBB", 1, 3));
+  }
 }

@@ -103,4 +103,29 @@ class RedisRecentHistoryTest extends RecentHistoryContract {
       assertThat(monitor.clientCommandsUntil(marker)).containsExactly("evalsha", "evalsha");
     }
   }
+
+  /** The outbox may still hold the newest messages of an ended session: reads need the window. */
+  @Test
+  void retiringKeepsTheWindowForAnHourAtMost() {
+    append("AAAAAA", 1, 3);
+
+    await(history.retire("AAAAAA"));
+
+    assertThat(await(history.window("AAAAAA"))).containsExactlyElementsOf(messages("AAAAAA", 1, 3));
+    assertThat(ttl("AAAAAA"))
+        .isPositive()
+        .isLessThanOrEqualTo(RedisRecentHistory.RETIRED_EXPIRY.toMillis());
+  }
+
+  @Test
+  void clearingKeepsTheExpiryAndDeletesAnEmptiedWindow() {
+    append("AAAAAA", 1, 5);
+
+    await(history.clear("AAAAAA", 2));
+    assertThat(entries("AAAAAA")).hasSize(3);
+    assertThat(ttl("AAAAAA")).isPositive();
+
+    await(history.clear("AAAAAA", 5));
+    assertThat(ttl("AAAAAA")).as("no key").isEqualTo(-2);
+  }
 }

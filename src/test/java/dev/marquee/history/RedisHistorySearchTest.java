@@ -1,0 +1,11 @@
+package dev.marquee.history;
+
+import dev.marquee.testing.TestRedis;
+import java.util.Map;
+
+class RedisHistorySearchTest extends HistorySearchContract {
+  @Override
+  protected Map<String, String> engineEnv() {
+    return TestRedis.engineEnv();
+  }
+}
