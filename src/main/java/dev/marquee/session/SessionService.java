@@ -57,6 +57,8 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
   private final ConcurrentHashMap<String, SessionState> endingNotRecorded =
       new ConcurrentHashMap<>();
 
+  private final ConcurrentHashMap<String, Future<Void>> endingRecords = new ConcurrentHashMap<>();
+
   public SessionService(
       Config.Sessions config,
       Optional<String> adminToken,
@@ -242,9 +244,24 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
                   .compose(
                       ended ->
                           ended.isPresent()
-                              ? Future.succeededFuture(ended.get())
+                              ? recorded(code).map(ended.get())
                               : Future.failedFuture(alreadyEnded));
             });
+  }
+
+  /**
+   * Completes once the ending of {@code code} is in PostgreSQL, so an owner told "ended" by one
+   * instance is told the same by every other (they read the record). A failed or dropped write
+   * completes it too: the ending still holds in the engine.
+   */
+  private Future<Void> recorded(String code) {
+    Future<Void> pending = endingRecords.get(code);
+    return pending == null
+        ? Future.succeededFuture()
+        : pending
+            .recover(e -> Future.succeededFuture())
+            .timeout(5, java.util.concurrent.TimeUnit.SECONDS)
+            .recover(e -> Future.succeededFuture());
   }
 
   /**
@@ -265,7 +282,12 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
                 log.warn(
                     "session end not recorded: database write buffer full", kv("session", code));
               } else {
-                recorded.onComplete(ar -> endingNotRecorded.remove(code));
+                endingRecords.put(code, recorded);
+                recorded.onComplete(
+                    ar -> {
+                      endingNotRecorded.remove(code);
+                      endingRecords.remove(code, recorded);
+                    });
               }
               log.info("session ended", kv("session", code), kv("reason", reason.wire()));
               analytics.record(
