@@ -77,13 +77,22 @@ public final class ChildCluster implements AutoCloseable {
     nodes.forEach(n -> create.add("127.0.0.1:" + n.port()));
     create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
     String out = cli(create);
+    awaitOk("after: " + out);
+  }
+
+  /** Waits until every node says {@code cluster_state:ok} (after a node restarted, say). */
+  public void awaitOk() {
+    awaitOk("");
+  }
+
+  private void awaitOk(String context) {
     for (ChildRedis node : nodes) {
       Eventually.until(
           Duration.ofSeconds(20),
           () ->
               cli(List.of(CLI.toString(), "-p", "" + node.port(), "cluster", "info"))
                   .contains("cluster_state:ok"),
-          "cluster_state:ok on port " + node.port() + " after: " + out);
+          "cluster_state:ok on port " + node.port() + " " + context);
     }
   }
 
