@@ -70,7 +70,7 @@ final class RedisEngine {
                       limits,
                       intake,
                       () -> probe(store, bus, recovery, instance, timeout),
-                      recovery::ensure,
+                      recovery::maintain,
                       drained ->
                           archiver
                               .stop()
@@ -79,7 +79,7 @@ final class RedisEngine {
                               .compose(x -> store.close())
                               .recover(e -> Future.succeededFuture()));
               return recovery
-                  .ensure()
+                  .maintain()
                   .compose(x -> archiver.start())
                   .onSuccess(x -> log.info("redis engine ready", kv("instance", instance)))
                   .map(engine);
