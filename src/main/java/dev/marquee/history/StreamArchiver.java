@@ -55,6 +55,16 @@ final class StreamArchiver implements OutboxArchiver {
   /** Creates the group if needed and starts consuming; completes once the group exists. */
   @Override
   public Future<Void> start() {
+    return createGroup()
+        .onSuccess(
+            v -> {
+              claimTimer = store.vertx().setPeriodic(CLAIM_EVERY_MS, id -> claim());
+              connectAndRead();
+            });
+  }
+
+  /** From id 0, so entries added before it (to a stream Redis had lost) are read too. */
+  private Future<Void> createGroup() {
     return store
         .send(Command.XGROUP, "CREATE", stream, GROUP, "0", "MKSTREAM")
         .<Void>mapEmpty()
@@ -62,12 +72,7 @@ final class StreamArchiver implements OutboxArchiver {
             e ->
                 String.valueOf(e.getMessage()).startsWith("BUSYGROUP")
                     ? Future.succeededFuture()
-                    : Future.failedFuture(e))
-        .onSuccess(
-            v -> {
-              claimTimer = store.vertx().setPeriodic(CLAIM_EVERY_MS, id -> claim());
-              connectAndRead();
-            });
+                    : Future.failedFuture(e));
   }
 
   @Override
@@ -186,6 +191,10 @@ final class StreamArchiver implements OutboxArchiver {
               if (connection != null) {
                 connection.close();
                 connection = null;
+              }
+              if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+                // Redis came back without its data: the group went with the stream.
+                createGroup();
               }
               retryLater(e);
             });
