@@ -125,7 +125,10 @@ final class RedisRecovery {
                   .compose(
                       recent -> {
                         for (SessionState s : live) {
-                          work.add(restore(s, recent.getOrDefault(s.code(), List.of())));
+                          work.add(
+                              reindex(s.code())
+                                  .compose(
+                                      x -> restore(s, recent.getOrDefault(s.code(), List.of()))));
                         }
                         return Future.all(work);
                       })
@@ -149,6 +152,17 @@ final class RedisRecovery {
                       })
                   .mapEmpty();
             });
+  }
+
+  /**
+   * On a cluster the outbox index may have lived on the lost master while streams on the others
+   * still hold messages, so every live session goes back in it; one that has no stream costs the
+   * archivers a read per full pass until it ends.
+   */
+  private Future<Void> reindex(String code) {
+    return store.url().mode() != RedisUrl.Mode.CLUSTER
+        ? Future.succeededFuture()
+        : store.send(Command.ZINCRBY, store.keys().outboxSessions(), "1", code).mapEmpty();
   }
 
   /** Puts back one session Redis no longer has; true if it had to. */

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One master of a Redis Cluster restarts without its data: the sessions it held are rebuilt from
- * PostgreSQL (new epochs), the others keep theirs. The cluster is the test's own, since it kills a
- * node.
+ * PostgreSQL (new epochs), the others keep theirs, and every live session is back in the outbox
+ * index. The cluster is the test's own, since it kills a node.
  */
 class ClusterNodeLossTest {
 
@@ -51,6 +51,12 @@ class ClusterNodeLossTest {
           () -> server.get("/health/ready").statusCode() == 200,
           "ready again");
 
+      String index = prefix + ":outbox:sessions";
+      for (String code : epochs.keySet()) {
+        assertThat(cluster.nodes())
+            .as("%s back in the outbox index, which may have been on the lost node", code)
+            .anyMatch(n -> String.valueOf(n.command("ZSCORE", index, code)).matches("\\$[0-9]+"));
+      }
       for (Map.Entry<String, String> session : epochs.entrySet()) {
         JsonObject now = view(server, session.getKey());
         assertThat(now.getString("endedAt")).as(session.getKey()).isNull();
