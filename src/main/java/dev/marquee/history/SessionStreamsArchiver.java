@@ -29,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * without its index entry, even if the intake's instance dies in between.
  *
  * <p>Works in passes, one after another: read the index, then visit each session whose count moved
- * since this instance last visited it, whose stream held entries then, or, every {@value
- * #FULL_PASS_EVERY_MS} ms, every session (a message whose script landed just after its visit is
- * found then at the latest). A visit is one script ({@code outbox_read.lua}). The messages of a
- * group of visits are stored in one transaction, then acknowledged and deleted per stream. A pass
- * that found nothing is followed by the next a second later.
+ * since this instance last visited it, whose stream held entries or whose session was gone then,
+ * or, every {@value #FULL_PASS_EVERY_MS} ms, every session (a message whose script landed just
+ * after its visit is found then at the latest). A visit is one script ({@code outbox_read.lua}).
+ * The messages of a group of visits are stored in one transaction, then acknowledged and deleted
+ * per stream. A pass that found nothing is followed by the next a second later.
  *
  * <p>A session whose hash is gone and whose stream is empty leaves the index: ZREM first, then
  * {@code outbox_drop.lua} deletes the stream only if the session is still gone and the stream still
