@@ -23,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine for many instances: every port on one shared Redis, PostgreSQL fed from the Redis
- * outbox by every instance's archiver. Each process start is a new instance id, so presence of a
- * restarted instance is never confused with its previous life.
+ * The engine for many instances: every port on one shared Redis (standalone, Sentinel or Cluster),
+ * PostgreSQL fed from the Redis outbox by every instance's archiver. Each process start is a new
+ * instance id, so presence of a restarted instance is never confused with its previous life.
  */
 final class RedisEngine {
   private static final Logger log = LoggerFactory.getLogger(RedisEngine.class);
@@ -34,12 +34,6 @@ final class RedisEngine {
 
   static Future<Engine> start(Config config, Clock clock, Records stored, Vertx vertx) {
     RedisUrl url = config.redis().orElseThrow();
-    if (url.mode() == RedisUrl.Mode.CLUSTER) {
-      return Future.failedFuture(
-          new IllegalStateException(
-              "REDIS_URL names a cluster; this build accepts messages on standalone and Sentinel"
-                  + " Redis only (docs/redis.md)"));
-    }
     String instance = UUID.randomUUID().toString();
     RedisStore store = RedisStore.create(vertx, url, config.redisKeyPrefix());
     Duration timeout = config.health().checkTimeout();
@@ -60,9 +54,11 @@ final class RedisEngine {
               PresenceRegistry presence =
                   PresenceRegistry.redis(store, clock, instance, config.presence().idleTimeout());
               RateLimiter limits = RateLimiter.redis(store, clock);
-              MessageIntake intake = MessageIntake.redis(clock, config.rateLimits(), store);
               OutboxArchiver archiver =
-                  new OutboxArchiver(store, stored.messages(), instance, config.outboxClaimAfter());
+                  OutboxArchiver.redis(
+                      store, stored.messages(), instance, config.outboxClaimAfter());
+              MessageIntake intake =
+                  MessageIntake.redis(clock, config.rateLimits(), store, archiver::backlog);
               RedisRecovery recovery =
                   new RedisRecovery(store, sessions, history, stored.sessions(), stored.messages());
               Engine engine =
@@ -75,7 +71,7 @@ final class RedisEngine {
                       limits,
                       intake,
                       () -> probe(store, bus, recovery, instance, timeout),
-                      recovery::ensure,
+                      recovery::maintain,
                       drained ->
                           archiver
                               .stop()
@@ -84,7 +80,7 @@ final class RedisEngine {
                               .compose(x -> store.close())
                               .recover(e -> Future.succeededFuture()));
               return recovery
-                  .ensure()
+                  .maintain()
                   .compose(x -> archiver.start())
                   .onSuccess(x -> log.info("redis engine ready", kv("instance", instance)))
                   .map(engine);

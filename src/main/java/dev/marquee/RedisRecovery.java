@@ -2,12 +2,15 @@ package dev.marquee;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.config.RedisUrl;
 import dev.marquee.history.MessageArchive;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.session.SessionRecords;
 import dev.marquee.session.SessionService;
 import dev.marquee.session.SessionState;
 import dev.marquee.session.SessionStore;
+import dev.marquee.store.RedisGroups;
+import dev.marquee.store.RedisSlots;
 import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -23,17 +26,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The sign is a marker key written once the engine state is known good; it has no expiry on
  * purpose (its absence is the signal). One instance rebuilds at a time, under a short lock.
+ *
+ * <p>On a cluster a master that restarts empty loses only its own slots, and a single marker may
+ * well live on another; so there are {@value #CLUSTER_MARKERS} markers, one in every 1024th slot,
+ * and each master that owns a range of at least 1024 slots (any even split over up to 16 masters)
+ * holds one. A rebuild then restores only the sessions Redis no longer has.
  */
 final class RedisRecovery {
   private static final Logger log = LoggerFactory.getLogger(RedisRecovery.class);
   private static final long LOCK_MS = 30_000;
+  static final int CLUSTER_MARKERS = 16;
 
   private final RedisStore store;
   private final SessionStore sessions;
   private final RecentHistory history;
   private final SessionRecords records;
   private final MessageArchive archive;
-  private final String marker;
+  private final List<String> markers;
   private final String lock;
 
   RedisRecovery(
@@ -47,15 +56,41 @@ final class RedisRecovery {
     this.history = history;
     this.records = records;
     this.archive = archive;
-    this.marker = store.keys().prefix() + ":engine:ready";
+    this.markers = markers(store);
     this.lock = store.keys().prefix() + ":engine:rebuilding";
   }
 
-  /** Rebuilds if the marker is gone; cheap (one GET) when it is there. */
+  static List<String> markers(RedisStore store) {
+    String marker = store.keys().prefix() + ":engine:ready";
+    if (store.url().mode() != RedisUrl.Mode.CLUSTER) {
+      return List.of(marker);
+    }
+    List<String> spread = new ArrayList<>();
+    for (int i = 0; i < CLUSTER_MARKERS; i++) {
+      spread.add(marker + ":{" + RedisSlots.tagFor(i * RedisSlots.COUNT / CLUSTER_MARKERS) + "}");
+    }
+    return List.copyOf(spread);
+  }
+
+  /**
+   * Rebuilds if a marker is gone; cheap (one EXISTS per marker) when they are there. While a
+   * rebuild started elsewhere (another instance, or an earlier call here) is not finished, fails
+   * with {@link RebuildUnderWay}: readiness must not pass before the sessions are back.
+   */
   Future<Void> ensure() {
-    return store
-        .send(Command.EXISTS, marker)
-        .compose(r -> r.toInteger() == 1 ? Future.succeededFuture() : rebuildOnce());
+    return RedisGroups.all(markers, m -> store.send(Command.EXISTS, m))
+        .compose(
+            found ->
+                found.stream().allMatch(r -> r.toInteger() == 1)
+                    ? Future.succeededFuture()
+                    : rebuildOnce());
+  }
+
+  /** {@link #ensure()} for sweeps and start-up, to whom a rebuild under way is no failure. */
+  Future<Void> maintain() {
+    return ensure()
+        .recover(
+            e -> e instanceof RebuildUnderWay ? Future.succeededFuture() : Future.failedFuture(e));
   }
 
   private Future<Void> rebuildOnce() {
@@ -64,8 +99,15 @@ final class RedisRecovery {
         .compose(
             got ->
                 got == null
-                    ? Future.<Void>succeededFuture() // another instance is rebuilding
+                    ? Future.<Void>failedFuture(new RebuildUnderWay())
                     : rebuild().eventually(() -> store.send(Command.DEL, lock)));
+  }
+
+  /** Another rebuild holds the lock; the engine state is not back yet. */
+  static final class RebuildUnderWay extends IllegalStateException {
+    RebuildUnderWay() {
+      super("the engine state is being rebuilt from PostgreSQL");
+    }
   }
 
   private Future<Void> rebuild() {
@@ -83,14 +125,20 @@ final class RedisRecovery {
                   .compose(
                       recent -> {
                         for (SessionState s : live) {
-                          work.add(restore(s, recent.getOrDefault(s.code(), List.of())));
+                          work.add(
+                              reindex(s.code())
+                                  .compose(
+                                      x -> restore(s, recent.getOrDefault(s.code(), List.of()))));
                         }
                         return Future.all(work);
                       })
                   .compose(
                       v ->
-                          store.send(
-                              Command.SET, marker, Long.toString(System.currentTimeMillis())))
+                          RedisGroups.all(
+                              markers,
+                              m ->
+                                  store.send(
+                                      Command.SET, m, Long.toString(System.currentTimeMillis()))))
                   .onSuccess(
                       v -> {
                         long rebuilt =
@@ -104,6 +152,17 @@ final class RedisRecovery {
                       })
                   .mapEmpty();
             });
+  }
+
+  /**
+   * On a cluster the outbox index may have lived on the lost master while streams on the others
+   * still hold messages, so every live session goes back in it; one that has no stream costs the
+   * archivers a read per full pass until it ends.
+   */
+  private Future<Void> reindex(String code) {
+    return store.url().mode() != RedisUrl.Mode.CLUSTER
+        ? Future.succeededFuture()
+        : store.send(Command.ZINCRBY, store.keys().outboxSessions(), "1", code).mapEmpty();
   }
 
   /** Puts back one session Redis no longer has; true if it had to. */

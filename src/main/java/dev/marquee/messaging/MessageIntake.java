@@ -2,6 +2,7 @@ package dev.marquee.messaging;
 
 import dev.marquee.bus.RoomBus;
 import dev.marquee.config.Config;
+import dev.marquee.config.RedisUrl;
 import dev.marquee.history.MessageArchive;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.history.StoredMessage;
@@ -12,6 +13,7 @@ import dev.marquee.session.SessionStore;
 import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.function.LongSupplier;
 
 /**
  * Accepting one message: both rate limits, the next seq, the recent-history append, the session's
@@ -39,10 +41,19 @@ public interface MessageIntake {
   }
 
   /**
-   * The intake for many instances: one script call on Redis per message (standalone or Sentinel);
-   * durable once Redis has it, PostgreSQL fed from the Redis outbox.
+   * The intake for many instances, durable once Redis has the message, PostgreSQL fed from the
+   * Redis outbox. On standalone and Sentinel one script call per message does everything. On a
+   * cluster the two limits are taken rule by rule, then one script on the session's slot does the
+   * rest: three round trips, and limits taken before a refusal for another reason stay taken
+   * (docs/redis.md). {@code outboxBacklog} is the archiver's count of the whole outbox, which only
+   * the cluster intake needs (a script there sees one session's stream).
    */
-  static MessageIntake redis(Clock clock, Config.RateLimits limits, RedisStore store) {
+  static MessageIntake redis(
+      Clock clock, Config.RateLimits limits, RedisStore store, LongSupplier outboxBacklog) {
+    if (store.url().mode() == RedisUrl.Mode.CLUSTER) {
+      return new ClusterMessageIntake(
+          clock, limits, store, RateLimiter.redis(store, clock), outboxBacklog);
+    }
     return new RedisMessageIntake(clock, limits, store);
   }
 

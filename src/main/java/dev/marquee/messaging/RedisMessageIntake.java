@@ -18,7 +18,8 @@ import java.util.List;
  * history window, outbox and publication happen together or not at all. The outbox is what
  * PostgreSQL is fed from, so {@code stored} completes as soon as the script did: the message is in
  * Redis, and survives this instance (and, with AOF, Redis) going away. Pick it with the Redis
- * engine on a standalone or Sentinel Redis.
+ * engine on a standalone or Sentinel Redis; on a cluster the script's keys span several slots, so
+ * {@link ClusterMessageIntake} splits the work there.
  */
 final class RedisMessageIntake implements MessageIntake {
   static final RedisScript SCRIPT = RedisScript.load("accept_message");
@@ -28,7 +29,7 @@ final class RedisMessageIntake implements MessageIntake {
    */
   static final long OUTBOX_BOUND = 100_000;
 
-  private static final long HISTORY_TTL_MS = 24 * 3_600_000L;
+  static final long HISTORY_TTL_MS = 24 * 3_600_000L;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Clock clock;

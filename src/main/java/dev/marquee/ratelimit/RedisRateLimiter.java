@@ -3,6 +3,7 @@ package dev.marquee.ratelimit;
 import dev.marquee.store.RedisKeys;
 import dev.marquee.store.RedisScript;
 import dev.marquee.store.RedisStore;
+import dev.marquee.store.Replies;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;

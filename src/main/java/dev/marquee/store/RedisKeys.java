@@ -47,8 +47,19 @@ public record RedisKeys(String prefix) {
     return prefix + ":rl:top";
   }
 
+  /** The outbox stream on standalone and Sentinel. */
   public String outbox() {
     return prefix + ":outbox";
+  }
+
+  /** One session's outbox stream on a cluster, in the slot of the session's other keys. */
+  public String outbox(String code) {
+    return prefix + ":outbox:{" + code + "}";
+  }
+
+  /** On a cluster: sessions whose outbox stream may hold messages, score a count of accepts. */
+  public String outboxSessions() {
+    return prefix + ":outbox:sessions";
   }
 
   public String room(String code) {

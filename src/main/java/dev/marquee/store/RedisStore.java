@@ -34,6 +34,7 @@ public final class RedisStore {
   private final RedisKeys keys;
   private final RedisOptions options;
   private final Redis client;
+  private final ClusterLink link;
   private final List<Redis> subscribers;
   private final AtomicInteger nextSubscriber = new AtomicInteger();
 
@@ -43,6 +44,7 @@ public final class RedisStore {
     this.keys = new RedisKeys(prefix);
     this.options = options(url);
     this.client = Redis.createClient(vertx, options);
+    this.link = url.mode() == RedisUrl.Mode.CLUSTER ? new ClusterLink(client) : null;
     this.subscribers = subscriberClients(vertx, url, options);
   }
 
@@ -112,14 +114,18 @@ public final class RedisStore {
     return vertx;
   }
 
-  /** Sends one command on a pooled connection. */
+  /** Sends one command on a pooled connection (on a cluster, over the {@link ClusterLink}). */
   public Future<Response> send(Command command, Object... args) {
-    return client.send(Request.cmd(command, args));
+    return send(Request.cmd(command, args));
   }
 
-  /** Sends several commands; on a cluster each goes to its key's node. */
+  private Future<Response> send(Request request) {
+    return link == null ? client.send(request) : link.send(request);
+  }
+
+  /** Sends several commands in one go; on a cluster their keys must share a slot. */
   public Future<List<Response>> batch(List<Request> requests) {
-    return client.batch(requests);
+    return link == null ? client.batch(requests) : link.batch(requests);
   }
 
   /**
@@ -128,12 +134,11 @@ public final class RedisStore {
    */
   public Future<Response> eval(RedisScript script, List<String> keys, List<String> args) {
     Object[] evalsha = argv(script.sha1(), keys, args);
-    return client
-        .send(Request.cmd(Command.EVALSHA, evalsha))
+    return send(Request.cmd(Command.EVALSHA, evalsha))
         .recover(
             e -> {
               if (String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
-                return client.send(Request.cmd(Command.EVAL, argv(script.source(), keys, args)));
+                return send(Request.cmd(Command.EVAL, argv(script.source(), keys, args)));
               }
               return Future.failedFuture(e);
             });
@@ -180,6 +185,9 @@ public final class RedisStore {
 
   public Future<Void> close() {
     List<Future<Void>> closed = new ArrayList<>();
+    if (link != null) {
+      closed.add(link.close().recover(e -> Future.succeededFuture()));
+    }
     closed.add(client.close());
     subscribers.forEach(s -> closed.add(s.close()));
     return Future.join(closed).mapEmpty();

@@ -2,72 +2,34 @@ package dev.marquee.bus;
 
 import static dev.marquee.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.marquee.bus.RoomBusContract.Inbox;
 import dev.marquee.config.RedisUrl;
 import dev.marquee.store.RedisStore;
-import dev.marquee.testing.ChildRedis;
+import dev.marquee.testing.ChildCluster;
 import dev.marquee.testing.Eventually;
 import dev.marquee.testing.TestRedis;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The bus on a three-node Redis Cluster of the test's own: a PUBLISH on any node reaches
- * subscribers on every node, so one subscriber connection to one node is enough, provided every
- * (UN)SUBSCRIBE goes to that same node.
+ * The bus on a three-node Redis Cluster (the shared {@link ChildCluster}): a PUBLISH on any node
+ * reaches subscribers on every node, so one subscriber connection to one node is enough, provided
+ * every (UN)SUBSCRIBE goes to that same node.
  */
 @Timeout(60)
 class RedisRoomBusClusterTest {
-  static final Path CLI = Path.of("/usr/bin/redis-cli");
-
-  final List<ChildRedis> nodes = new ArrayList<>();
+  final ChildCluster cluster = ChildCluster.shared();
   final List<Runnable> cleanup = new ArrayList<>();
-
-  @BeforeEach
-  void startCluster() throws Exception {
-    assumeTrue(Files.isExecutable(CLI), CLI + " not installed");
-    List<String> create = new ArrayList<>(List.of(CLI.toString(), "--cluster", "create"));
-    for (int i = 0; i < 3; i++) {
-      ChildRedis node =
-          ChildRedis.start(
-              "--cluster-enabled", "yes",
-              "--cluster-port", "" + ChildRedis.freePort(),
-              "--cluster-node-timeout", "2000");
-      nodes.add(node);
-      create.add("127.0.0.1:" + node.port());
-    }
-    create.add("--cluster-yes");
-    cli(create);
-    for (ChildRedis node : nodes) {
-      Eventually.until(
-          Duration.ofSeconds(20),
-          () ->
-              cli(List.of(CLI.toString(), "-p", "" + node.port(), "cluster", "info"))
-                  .contains("cluster_state:ok"),
-          "cluster state ok on " + node.port());
-    }
-  }
 
   @AfterEach
   void stop() {
-    try {
-      cleanup.forEach(Runnable::run);
-    } finally {
-      nodes.forEach(ChildRedis::close);
-    }
+    cleanup.forEach(Runnable::run);
   }
 
   @Test
@@ -123,11 +85,7 @@ class RedisRoomBusClusterTest {
 
   private RoomBus bus(String prefix) {
     Vertx vertx = Vertx.vertx();
-    StringBuilder url = new StringBuilder("redis-cluster://");
-    for (ChildRedis node : nodes) {
-      url.append(url.length() > 16 ? "," : "").append("127.0.0.1:").append(node.port());
-    }
-    RedisStore store = RedisStore.create(vertx, RedisUrl.parse(url.toString()), prefix);
+    RedisStore store = RedisStore.create(vertx, RedisUrl.parse(cluster.url()), prefix);
     RoomBus bus = RoomBus.redis(store);
     cleanup.add(
         () -> {
@@ -140,20 +98,6 @@ class RedisRoomBusClusterTest {
 
   private long subscribers(String prefix, String session) {
     String channel = prefix + ":room:{" + session + "}";
-    return nodes.stream().mapToLong(n -> n.subscribers(channel)).sum();
-  }
-
-  private static String cli(List<String> command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor(20, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return cluster.nodes().stream().mapToLong(n -> n.subscribers(channel)).sum();
   }
 }

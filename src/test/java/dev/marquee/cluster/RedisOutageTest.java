@@ -53,6 +53,8 @@ class RedisOutageTest {
         assertThat(display.next("message").getString("text"))
             .as("the display's room was subscribed again")
             .isEqualTo("after");
+        // The outbox's consumer group went with Redis's data; the archiver makes it again.
+        awaitStoredSeq(server, code, 2);
       }
       try (WsClient back = server.ws()) {
         JsonObject rejoined =

@@ -26,10 +26,15 @@ class TwoInstancesTest {
   TestServer a;
   TestServer b;
 
+  /** The Redis engine's environment, on a fresh prefix. */
+  Map<String, String> redisEnv() {
+    return TestRedis.engineEnv();
+  }
+
   @BeforeAll
   void start() {
     db = TestPostgres.freshDatabase();
-    Map<String, String> env = new HashMap<>(TestRedis.engineEnv());
+    Map<String, String> env = new HashMap<>(redisEnv());
     env.put("DATABASE_URL", TestPostgres.uri(db));
     env.put("RATE_LIMIT_MAX_REQUESTS", "5");
     env.put("RATE_LIMIT_IP_MAX_REQUESTS", "100000");

@@ -85,7 +85,7 @@ class OutboxArchiverTest {
   @Test
   void entriesAreStoredThenAcknowledgedAndDeleted() {
     enqueue(1, 25);
-    OutboxArchiver archiver = new OutboxArchiver(store, archive, "a", Duration.ofSeconds(30));
+    OutboxArchiver archiver = OutboxArchiver.redis(store, archive, "a", Duration.ofSeconds(30));
     await(archiver.start());
     awaitStored(25);
     assertThat(storedSeqs()).isEqualTo(range(1, 25));
@@ -112,7 +112,7 @@ class OutboxArchiverTest {
             "STREAMS",
             store.keys().outbox(),
             ">"));
-    OutboxArchiver archiver = new OutboxArchiver(store, archive, "alive", Duration.ofMillis(200));
+    OutboxArchiver archiver = OutboxArchiver.redis(store, archive, "alive", Duration.ofMillis(200));
     await(archiver.start());
     awaitStored(10);
     assertThat(storedSeqs()).isEqualTo(range(1, 10));
@@ -123,7 +123,7 @@ class OutboxArchiverTest {
   void aDatabaseOutageDelaysArchivingAndLosesNothing() {
     proxy.cut();
     enqueue(1, 5);
-    OutboxArchiver archiver = new OutboxArchiver(store, archive, "a", Duration.ofSeconds(30));
+    OutboxArchiver archiver = OutboxArchiver.redis(store, archive, "a", Duration.ofSeconds(30));
     await(archiver.start());
     Eventually.until(
         Duration.ofSeconds(5), () -> archiver.failures() > 0, "archiving to fail while cut off");

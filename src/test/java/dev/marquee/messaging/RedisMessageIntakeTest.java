@@ -22,13 +22,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * history list and the room channel, in the formats of docs/redis.md.
  */
 class RedisMessageIntakeTest extends MessageIntakeContract {
+  RedisStore store;
+
+  /** The Redis the intake runs on. */
+  String url() {
+    return TestRedis.URL;
+  }
 
   @Override
   protected Fixture create() throws Exception {
     Vertx vertx = Vertx.vertx();
-    RedisStore store = TestRedis.store(vertx);
+    RedisStore store = TestRedis.store(vertx, url(), TestRedis.uniquePrefix());
+    this.store = store;
     RedisKeys keys = store.keys();
-    MessageIntake intake = MessageIntake.redis(clock, LIMITS, store);
+    MessageIntake intake = MessageIntake.redis(clock, LIMITS, store, () -> 0L);
     Map<String, List<Long>> published = new ConcurrentHashMap<>();
     RedisConnection subscriber = await(store.connectDedicated());
     subscriber.handler(

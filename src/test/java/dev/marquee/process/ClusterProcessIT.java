@@ -22,10 +22,15 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterProcessIT {
 
+  /** The Redis engine's environment, on a fresh prefix. */
+  Map<String, String> redisEnv() {
+    return TestRedis.engineEnv();
+  }
+
   @Test
   void killingAnInstanceLosesNoAcknowledgedMessage() throws Exception {
     DatabaseUrl db = TestPostgres.freshDatabase();
-    Map<String, String> env = new HashMap<>(TestRedis.engineEnv());
+    Map<String, String> env = new HashMap<>(redisEnv());
     env.put("DATABASE_URL", TestPostgres.uri(db));
     env.put("RATE_LIMIT_MAX_REQUESTS", "100000");
     env.put("RATE_LIMIT_IP_MAX_REQUESTS", "100000");

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.marquee.config.RedisUrl;
 import dev.marquee.store.RedisKeys;
 import dev.marquee.store.RedisStore;
+import dev.marquee.store.Replies;
 import dev.marquee.testing.RedisMonitor;
 import dev.marquee.testing.RedisStores;
 import dev.marquee.testing.TcpProxy;

@@ -8,13 +8,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stores one test opens, each on a fresh prefix of {@link TestRedis}, and the Vert.x they run
- * on: a contract may create several backends per test, and every one must be cleaned and closed.
+ * The stores one test opens, each on a fresh prefix of {@link TestRedis} (or of the Redis at the
+ * URL given), and the Vert.x they run on: a contract may create several backends per test, and
+ * every one must be cleaned and closed.
  */
 public final class RedisStores implements AutoCloseable {
+  private final String url;
   private final Vertx vertx = Vertx.vertx();
   private final List<RedisStore> cleaned = new ArrayList<>();
   private final List<RedisStore> closed = new ArrayList<>();
+
+  public RedisStores() {
+    this(TestRedis.URL);
+  }
+
+  public RedisStores(String url) {
+    this.url = url;
+  }
 
   public Vertx vertx() {
     return vertx;
@@ -26,7 +36,7 @@ public final class RedisStores implements AutoCloseable {
   }
 
   public RedisStore open(String prefix) {
-    RedisStore store = TestRedis.store(vertx, prefix);
+    RedisStore store = TestRedis.store(vertx, url, prefix);
     cleaned.add(store);
     return store;
   }

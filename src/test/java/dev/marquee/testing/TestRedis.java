@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.marquee.config.RedisUrl;
 import dev.marquee.store.RedisStore;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +30,12 @@ public final class TestRedis {
 
   /** Environment for a server on the Redis engine, on a fresh prefix (cleaned by TestServer). */
   public static Map<String, String> engineEnv() {
-    return Map.of("REDIS_URL", URL, "REDIS_KEY_PREFIX", uniquePrefix());
+    return engineEnv(URL);
+  }
+
+  /** The same on the Redis at {@code url} (a {@link ChildCluster}'s, say). */
+  public static Map<String, String> engineEnv(String url) {
+    return Map.of("REDIS_URL", url, "REDIS_KEY_PREFIX", uniquePrefix());
   }
 
   /** A store on a fresh prefix; the server must be reachable. */
@@ -36,50 +44,94 @@ public final class TestRedis {
   }
 
   public static RedisStore store(Vertx vertx, String prefix) {
-    RedisStore store = RedisStore.create(vertx, RedisUrl.parse(URL), prefix);
+    return store(vertx, URL, prefix);
+  }
+
+  /** A store on the Redis at {@code url}, which must answer. */
+  public static RedisStore store(Vertx vertx, String url, String prefix) {
+    RedisStore store = RedisStore.create(vertx, RedisUrl.parse(url), prefix);
     try {
-      store
-          .ping(java.time.Duration.ofSeconds(2))
-          .toCompletionStage()
-          .toCompletableFuture()
-          .get(5, TimeUnit.SECONDS);
+      sync(store.ping(java.time.Duration.ofSeconds(2)));
     } catch (Exception e) {
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException("Redis at " + URL + " is required", e);
+        throw new IllegalStateException("Redis at " + url + " is required", e);
       }
-      assumeTrue(false, "Redis at " + URL + " not reachable: " + e.getMessage());
+      assumeTrue(false, "Redis at " + url + " not reachable: " + e.getMessage());
     }
     return store;
   }
 
-  /** Deletes every key of the store's prefix (SCAN + UNLINK; other prefixes are untouched). */
+  /**
+   * Deletes every key of the store's prefix (SCAN + UNLINK; other prefixes are untouched). On a
+   * cluster SCAN sees one node, so every master is scanned, and keys are unlinked one by one: a
+   * multi-key command must stay within one slot.
+   */
   public static void clean(RedisStore store) {
     try {
-      String cursor = "0";
-      do {
-        Response page =
-            store
-                .send(Command.SCAN, cursor, "MATCH", store.keys().all(), "COUNT", "1000")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(5, TimeUnit.SECONDS);
-        cursor = page.get(0).toString();
-        Response keys = page.get(1);
-        if (keys.size() > 0) {
-          Object[] names = new Object[keys.size()];
-          for (int i = 0; i < keys.size(); i++) {
-            names[i] = keys.get(i).toString();
-          }
-          store
-              .send(Command.UNLINK, names)
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(5, TimeUnit.SECONDS);
+      if (store.url().mode() != RedisUrl.Mode.CLUSTER) {
+        scanAndUnlink(store, store, true);
+        return;
+      }
+      for (String master : masters(store)) {
+        RedisUrl url = store.url();
+        RedisUrl node =
+            new RedisUrl(
+                RedisUrl.Mode.STANDALONE,
+                url.tls(),
+                List.of(master),
+                url.user(),
+                url.password(),
+                0,
+                null);
+        RedisStore direct = RedisStore.create(store.vertx(), node, store.keys().prefix());
+        try {
+          scanAndUnlink(direct, store, false);
+        } finally {
+          sync(direct.close());
         }
-      } while (!"0".equals(cursor));
+      }
     } catch (Exception e) {
       throw new IllegalStateException("could not clean prefix " + store.keys().prefix(), e);
     }
+  }
+
+  /** SCANs {@code scanned}, UNLINKs through {@code unlinking} (all of a page at once or each). */
+  private static void scanAndUnlink(RedisStore scanned, RedisStore unlinking, boolean together)
+      throws Exception {
+    String cursor = "0";
+    do {
+      Response page =
+          sync(scanned.send(Command.SCAN, cursor, "MATCH", scanned.keys().all(), "COUNT", "1000"));
+      cursor = page.get(0).toString();
+      List<String> names = new ArrayList<>();
+      page.get(1).forEach(k -> names.add(k.toString()));
+      if (names.isEmpty()) {
+        continue;
+      }
+      if (together) {
+        sync(unlinking.send(Command.UNLINK, names.toArray()));
+      } else {
+        List<Future<Response>> each = new ArrayList<>();
+        names.forEach(name -> each.add(unlinking.send(Command.UNLINK, name)));
+        sync(Future.all(each));
+      }
+    } while (!"0".equals(cursor));
+  }
+
+  /** {@code host:port} of every master that is not failing, from CLUSTER NODES. */
+  static List<String> masters(RedisStore store) throws Exception {
+    List<String> masters = new ArrayList<>();
+    for (String line : sync(store.send(Command.CLUSTER, "NODES")).toString().split("\n")) {
+      String[] f = line.trim().split(" ");
+      if (f.length > 2 && f[2].contains("master") && !f[2].contains("fail")) {
+        masters.add(f[1].substring(0, f[1].indexOf('@')));
+      }
+    }
+    return masters;
+  }
+
+  private static <T> T sync(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   private static String env(String name, String fallback) {

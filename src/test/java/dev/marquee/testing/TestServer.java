@@ -186,7 +186,7 @@ public final class TestServer implements AutoCloseable {
     if (env.containsKey("REDIS_URL")) {
       io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
       try {
-        var store = TestRedis.store(vertx, env.get("REDIS_KEY_PREFIX"));
+        var store = TestRedis.store(vertx, env.get("REDIS_URL"), env.get("REDIS_KEY_PREFIX"));
         TestRedis.clean(store);
         store.close();
       } finally {

@@ -1,4 +1,4 @@
-package dev.marquee.ratelimit;
+package dev.marquee.store;
 
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
@@ -12,11 +12,11 @@ import java.util.Map;
  * HGETALL} with a map and {@code ZRANGE ... WITHSCORES} with [member, score] pairs, RESP2 with one
  * flat array for both.
  */
-final class Replies {
+public final class Replies {
   private Replies() {}
 
   /** The pairs in reply order (a RESP3 map has none, so a hash comes back in any order). */
-  static List<Map.Entry<String, Response>> pairs(Response reply) {
+  public static List<Map.Entry<String, Response>> pairs(Response reply) {
     List<Map.Entry<String, Response>> out = new ArrayList<>();
     if (reply == null) {
       return out;
