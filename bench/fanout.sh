@@ -4,6 +4,7 @@
 #
 #   bench/fanout.sh [sessions] [displaysPerSession] [ratePerController] [seconds]
 #
+# ENCRYPT=1 (with ENGINE=redis) turns on REDIS_ENCRYPTION_KEY with a fresh key.
 # ENGINE=memory (default) or ENGINE=redis (a private redis-server the script starts on a free
 # loopback port, so its command counts are this run's alone); INSTANCES=n runs n instances on
 # Redis, displays spread over them. Needs the machine's PostgreSQL on 127.0.0.1:5432 (it makes
@@ -43,6 +44,9 @@ if [ "$ENGINE" = redis ]; then
   REDIS_PID=$!
   until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.02; done
   REDIS_ENV=(REDIS_URL="redis://127.0.0.1:$REDIS_PORT" REDIS_KEY_PREFIX="$PREFIX")
+  if [ "${ENCRYPT:-0}" = 1 ]; then
+    REDIS_ENV+=(REDIS_ENCRYPTION_KEY="$(openssl rand -base64 32)")
+  fi
 fi
 URLS=""
 for i in $(seq 1 "$INSTANCES"); do

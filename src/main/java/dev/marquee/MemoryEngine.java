@@ -35,6 +35,9 @@ final class MemoryEngine {
   private MemoryEngine() {}
 
   static Future<Engine> start(Config config, Clock clock, Records stored) {
+    if (config.redisEncryption().isPresent()) {
+      log.warn("REDIS_ENCRYPTION_KEY is set but REDIS_URL is not: nothing is kept in Redis");
+    }
     SessionRecords records = stored.sessions();
     MessageArchive archive = stored.messages();
     ServerState serverState = stored.serverState();

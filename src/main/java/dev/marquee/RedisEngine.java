@@ -12,6 +12,7 @@ import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.ratelimit.RateLimiter;
 import dev.marquee.session.SessionStore;
 import dev.marquee.store.RedisChecks;
+import dev.marquee.store.RedisCipher;
 import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,7 +36,11 @@ final class RedisEngine {
   static Future<Engine> start(Config config, Clock clock, Records stored, Vertx vertx) {
     RedisUrl url = config.redis().orElseThrow();
     String instance = UUID.randomUUID().toString();
-    RedisStore store = RedisStore.create(vertx, url, config.redisKeyPrefix());
+    RedisCipher cipher = config.redisEncryption().map(RedisCipher::of).orElse(RedisCipher.none());
+    if (cipher.enabled()) {
+      log.info("redis encryption on", kv("keyIds", cipher.keyIds()));
+    }
+    RedisStore store = RedisStore.create(vertx, url, config.redisKeyPrefix(), cipher);
     Duration timeout = config.health().checkTimeout();
     return store
         .ping(Duration.ofSeconds(5))

@@ -170,7 +170,7 @@ final class RedisRoomBus implements RoomBus {
   public Future<Void> publish(RoomEvent event) {
     Context caller = Vertx.currentContext();
     String channel = keys.room(event.session());
-    String payload = RoomEventJson.encode(event, System.currentTimeMillis());
+    String payload = RoomEventJson.encode(event, System.currentTimeMillis(), store.cipher());
     Promise<Void> done = Promise.promise();
     Future<Void> previous = lastPublish.put(channel, done.future());
     Future<Void> turn = previous == null ? Future.succeededFuture() : previous.otherwiseEmpty();
@@ -220,7 +220,7 @@ final class RedisRoomBus implements RoomBus {
     RoomEvent event;
     try {
       long now = System.currentTimeMillis();
-      event = RoomEventJson.decode(room.session(), payload, now, System.nanoTime());
+      event = RoomEventJson.decode(room.session(), payload, now, System.nanoTime(), store.cipher());
     } catch (IllegalArgumentException e) {
       log.warn(
           "room event undecodable", kv("session", room.session()), kv("reason", e.getMessage()));

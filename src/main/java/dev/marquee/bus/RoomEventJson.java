@@ -2,6 +2,7 @@ package dev.marquee.bus;
 
 import dev.marquee.history.StoredMessage;
 import dev.marquee.history.StoredMessageJson;
+import dev.marquee.store.RedisCipher;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -16,19 +17,26 @@ public final class RoomEventJson {
 
   /** The payload for {@code event}, stamped with its publication time in epoch ms. */
   public static String encode(RoomEvent event, long atMillis) {
+    return encode(event, atMillis, RedisCipher.none());
+  }
+
+  /** As {@link #encode(RoomEvent, long)}, with message text and names sealed by {@code cipher}. */
+  public static String encode(RoomEvent event, long atMillis, RedisCipher cipher) {
     JsonObject json;
     if (event instanceof RoomEvent.Message m) {
       json =
           new JsonObject()
               .put("kind", "message")
-              .put("message", StoredMessageJson.toJson(m.message()));
+              .put(
+                  "message",
+                  StoredMessageJson.toJson(StoredMessageJson.sealed(m.message(), cipher)));
     } else if (event instanceof RoomEvent.Presence p) {
       json =
           new JsonObject()
               .put("kind", "presence")
               .put("event", p.event())
               .put("clientId", p.clientId())
-              .put("name", p.name())
+              .put("name", cipher.seal(p.name()))
               .put("role", p.role())
               .put("controllers", p.controllers())
               .put("displays", p.displays());
@@ -58,6 +66,12 @@ public final class RoomEventJson {
    *     message never quotes the payload, which may hold message text
    */
   public static RoomEvent decode(String session, String payload, long nowMillis, long nowNanos) {
+    return decode(session, payload, nowMillis, nowNanos, RedisCipher.none());
+  }
+
+  /** As the other decode, opening message text and names with {@code cipher}. */
+  public static RoomEvent decode(
+      String session, String payload, long nowMillis, long nowNanos, RedisCipher cipher) {
     JsonObject json;
     try {
       json = new JsonObject(payload);
@@ -65,13 +79,16 @@ public final class RoomEventJson {
       throw new IllegalArgumentException("not a JSON object");
     }
     try {
-      return decode(session, json, nowMillis, nowNanos);
+      return decode(session, json, nowMillis, nowNanos, cipher);
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("a field has the wrong type");
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("sealed text does not open: " + e.getMessage());
     }
   }
 
-  private static RoomEvent decode(String session, JsonObject json, long nowMillis, long nowNanos) {
+  private static RoomEvent decode(
+      String session, JsonObject json, long nowMillis, long nowNanos, RedisCipher cipher) {
     String kind = text(json, "kind");
     long at = number(json, "at");
     switch (kind) {
@@ -80,7 +97,7 @@ public final class RoomEventJson {
         if (m == null) {
           throw new IllegalArgumentException("missing field 'message'");
         }
-        StoredMessage message = StoredMessageJson.fromJson(m);
+        StoredMessage message = StoredMessageJson.opened(StoredMessageJson.fromJson(m), cipher);
         if (!message.session().equals(session)) {
           throw new IllegalArgumentException("a message of another session");
         }
@@ -92,7 +109,7 @@ public final class RoomEventJson {
             session,
             text(json, "event"),
             text(json, "clientId"),
-            text(json, "name"),
+            cipher.open(text(json, "name")),
             text(json, "role"),
             (int) number(json, "controllers"),
             (int) number(json, "displays"),

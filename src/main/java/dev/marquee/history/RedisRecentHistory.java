@@ -50,7 +50,7 @@ final class RedisRecentHistory implements RecentHistory {
             APPEND,
             List.of(keys.history(message.session())),
             List.of(
-                StoredMessageJson.encode(message),
+                StoredMessageJson.encodeSealed(message, store.cipher()),
                 Integer.toString(window),
                 Long.toString(EXPIRY.toMillis())))
         .mapEmpty();
@@ -66,7 +66,7 @@ final class RedisRecentHistory implements RecentHistory {
         .map(newestFirst -> replay(newestFirst, afterSeq, lastSeq));
   }
 
-  private static Replay replay(Response newestFirst, long afterSeq, long lastSeq) {
+  private Replay replay(Response newestFirst, long afterSeq, long lastSeq) {
     List<StoredMessage> oldestFirst = oldestFirst(newestFirst);
     int n = oldestFirst.size();
     if (n == 0) {
@@ -91,7 +91,7 @@ final class RedisRecentHistory implements RecentHistory {
     List<String> args = new ArrayList<>(Math.min(oldestFirst.size(), window) + 1);
     args.add(Long.toString(EXPIRY.toMillis()));
     for (int i = Math.max(0, oldestFirst.size() - window); i < oldestFirst.size(); i++) {
-      args.add(StoredMessageJson.encode(oldestFirst.get(i)));
+      args.add(StoredMessageJson.encodeSealed(oldestFirst.get(i), store.cipher()));
     }
     return store.eval(LOAD, List.of(keys.history(session)), args).mapEmpty();
   }
@@ -103,9 +103,7 @@ final class RedisRecentHistory implements RecentHistory {
 
   @Override
   public Future<List<StoredMessage>> window(String session) {
-    return store
-        .send(Command.LRANGE, keys.history(session), 0, -1)
-        .map(RedisRecentHistory::oldestFirst);
+    return store.send(Command.LRANGE, keys.history(session), 0, -1).map(this::oldestFirst);
   }
 
   @Override
@@ -127,11 +125,11 @@ final class RedisRecentHistory implements RecentHistory {
         .mapEmpty();
   }
 
-  private static List<StoredMessage> oldestFirst(Response newestFirst) {
+  private List<StoredMessage> oldestFirst(Response newestFirst) {
     int n = newestFirst == null ? 0 : newestFirst.size();
     List<StoredMessage> out = new ArrayList<>(n);
     for (int i = n - 1; i >= 0; i--) {
-      out.add(StoredMessageJson.decode(newestFirst.get(i).toString()));
+      out.add(StoredMessageJson.decodeOpened(newestFirst.get(i).toString(), store.cipher()));
     }
     return out;
   }

@@ -240,8 +240,8 @@ final class SessionStreamsArchiver implements OutboxArchiver {
                   continue; // deleted meanwhile
                 }
                 try {
-                  found.add(StoredMessageJson.decode(json));
-                } catch (IllegalArgumentException e) {
+                  found.add(StoredMessageJson.decodeOpened(json, store.cipher()));
+                } catch (IllegalArgumentException | IllegalStateException e) {
                   // It can never be stored; acknowledging it keeps it from blocking the rest.
                   log.error("outbox entry unreadable, dropped", kv("session", code), kv("id", id));
                 }

@@ -1,6 +1,7 @@
 package dev.marquee.history;
 
 import dev.marquee.presence.Role;
+import dev.marquee.store.RedisCipher;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -11,6 +12,42 @@ import io.vertx.core.json.JsonObject;
  */
 public final class StoredMessageJson {
   private StoredMessageJson() {}
+
+  /** The stored form for Redis: text and sender name sealed with {@code cipher}. */
+  public static String encodeSealed(StoredMessage m, RedisCipher cipher) {
+    return encode(sealed(m, cipher));
+  }
+
+  /** Reads the Redis form, opening text and sender name with {@code cipher}. */
+  public static StoredMessage decodeOpened(String json, RedisCipher cipher) {
+    return opened(decode(json), cipher);
+  }
+
+  public static StoredMessage sealed(StoredMessage m, RedisCipher cipher) {
+    return cipher.enabled()
+        ? new StoredMessage(
+            m.session(),
+            m.seq(),
+            m.ts(),
+            m.clientId(),
+            cipher.seal(m.name()),
+            m.role(),
+            cipher.seal(m.text()))
+        : m;
+  }
+
+  public static StoredMessage opened(StoredMessage m, RedisCipher cipher) {
+    return cipher.enabled()
+        ? new StoredMessage(
+            m.session(),
+            m.seq(),
+            m.ts(),
+            m.clientId(),
+            cipher.open(m.name()),
+            m.role(),
+            cipher.open(m.text()))
+        : m;
+  }
 
   public static String encode(StoredMessage m) {
     return toJson(m).encode();

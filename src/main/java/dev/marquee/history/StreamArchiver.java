@@ -2,6 +2,7 @@ package dev.marquee.history;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.store.RedisCipher;
 import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -159,7 +160,7 @@ final class StreamArchiver implements OutboxArchiver {
             reply -> {
               List<String> ids = new ArrayList<>();
               List<StoredMessage> messages = new ArrayList<>();
-              entries(reply, ids, messages);
+              entries(reply, ids, messages, store.cipher());
               if (ids.isEmpty()) {
                 if (from.equals("0")) {
                   // Only a read of our own pending entries may clear the flag: a claim may have
@@ -264,7 +265,8 @@ final class StreamArchiver implements OutboxArchiver {
   }
 
   /** Reads an XREADGROUP reply (RESP2 array or RESP3 map) into entry ids and messages. */
-  static void entries(Response reply, List<String> ids, List<StoredMessage> messages) {
+  static void entries(
+      Response reply, List<String> ids, List<StoredMessage> messages, RedisCipher cipher) {
     if (reply == null || reply.size() == 0) {
       return;
     }
@@ -280,8 +282,8 @@ final class StreamArchiver implements OutboxArchiver {
       for (int f = 0; f + 1 < fields.size(); f += 2) {
         if ("m".equals(fields.get(f).toString())) {
           try {
-            messages.add(StoredMessageJson.decode(fields.get(f + 1).toString()));
-          } catch (IllegalArgumentException e) {
+            messages.add(StoredMessageJson.decodeOpened(fields.get(f + 1).toString(), cipher));
+          } catch (IllegalArgumentException | IllegalStateException e) {
             // It can never be stored; acknowledging it keeps it from blocking the rest.
             log.error("outbox entry unreadable, dropped", kv("id", entry.get(0).toString()));
           }

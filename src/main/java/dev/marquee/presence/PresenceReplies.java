@@ -4,6 +4,7 @@ import dev.marquee.presence.PresenceRegistry.Change;
 import dev.marquee.presence.PresenceRegistry.Counts;
 import dev.marquee.presence.PresenceRegistry.Member;
 import dev.marquee.presence.PresenceRegistry.Via;
+import dev.marquee.store.RedisCipher;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 import java.time.Instant;
@@ -16,11 +17,11 @@ final class PresenceReplies {
   private PresenceReplies() {}
 
   /** A member's stored JSON: {@code name, role, joinedAt, lastActiveAt, idle, via}. */
-  static Member member(String clientId, String json) {
+  static Member member(String clientId, String json, RedisCipher cipher) {
     JsonObject m = new JsonObject(json);
     return new Member(
         clientId,
-        m.getString("name"),
+        cipher.open(m.getString("name")),
         Role.fromWire(m.getString("role")).orElseThrow(),
         Instant.ofEpochMilli(m.getLong("joinedAt")),
         Instant.ofEpochMilli(m.getLong("lastActiveAt")),
@@ -52,7 +53,8 @@ final class PresenceReplies {
   }
 
   /** The answer to join, leave or touch: {@code {kind, member JSON, counts}} or {@code {none}}. */
-  static Change change(String session, String clientId, Response r, String reason) {
+  static Change change(
+      String session, String clientId, Response r, String reason, RedisCipher cipher) {
     if (r.size() < 3) {
       // An absent member, or a touch that changed nothing: no member, as in memory.
       return none(session);
@@ -61,13 +63,13 @@ final class PresenceReplies {
     return new Change(
         session,
         kind,
-        member(clientId, r.get(1).toString()),
+        member(clientId, r.get(1).toString(), cipher),
         counts(r.get(2)),
         kind == Change.Kind.LEAVE ? reason : null);
   }
 
   /** The changes a sweep or reap made: after counts and instance ids, four entries each. */
-  static List<Change> changes(String session, Response r) {
+  static List<Change> changes(String session, Response r, RedisCipher cipher) {
     List<Change> out = new ArrayList<>();
     Counts counts = counts(r.get(0));
     for (int i = 2; i + 3 < r.size(); i += 4) {
@@ -76,7 +78,7 @@ final class PresenceReplies {
           new Change(
               session,
               kind(r.get(i).toString()),
-              member(r.get(i + 1).toString(), r.get(i + 2).toString()),
+              member(r.get(i + 1).toString(), r.get(i + 2).toString(), cipher),
               counts,
               reason.isEmpty() ? null : reason));
     }

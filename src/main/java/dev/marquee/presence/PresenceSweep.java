@@ -76,7 +76,8 @@ final class PresenceSweep {
     Map<String, List<String>> holders = new LinkedHashMap<>();
     Set<String> others = new HashSet<>();
     for (int i = 0; i < sessions.size(); i++) {
-      changes.addAll(PresenceReplies.changes(sessions.get(i), swept.get(i)));
+      changes.addAll(
+          PresenceReplies.changes(sessions.get(i), swept.get(i), registry.store.cipher()));
       List<String> ids = PresenceReplies.holders(swept.get(i));
       holders.put(sessions.get(i), ids);
       others.addAll(ids);
@@ -110,7 +111,9 @@ final class PresenceSweep {
                   .map(
                       reaped -> {
                         for (int i = 0; i < reaped.size(); i++) {
-                          changes.addAll(PresenceReplies.changes(affected.get(i), reaped.get(i)));
+                          changes.addAll(
+                              PresenceReplies.changes(
+                                  affected.get(i), reaped.get(i), registry.store.cipher()));
                         }
                         return changes;
                       });

@@ -75,26 +75,35 @@ final class RedisPresenceRegistry implements PresenceRegistry {
   public Future<Change> join(String session, String clientId, String name, Role role, Via via) {
     return heartbeat
         .alive()
-        .compose(v -> run(session, clock.millis(), "join", clientId, name, role.wire(), via.wire()))
-        .map(r -> PresenceReplies.change(session, clientId, r, null));
+        .compose(
+            v ->
+                run(
+                    session,
+                    clock.millis(),
+                    "join",
+                    clientId,
+                    store.cipher().seal(name),
+                    role.wire(),
+                    via.wire()))
+        .map(r -> PresenceReplies.change(session, clientId, r, null, store.cipher()));
   }
 
   @Override
   public Future<Change> leave(String session, String clientId, String reason) {
     return run(session, clock.millis(), "leave", clientId)
-        .map(r -> PresenceReplies.change(session, clientId, r, reason));
+        .map(r -> PresenceReplies.change(session, clientId, r, reason, store.cipher()));
   }
 
   @Override
   public Future<Change> remove(String session, String clientId, String reason) {
     return run(session, clock.millis(), "remove", clientId)
-        .map(r -> PresenceReplies.change(session, clientId, r, reason));
+        .map(r -> PresenceReplies.change(session, clientId, r, reason, store.cipher()));
   }
 
   @Override
   public Future<Change> touch(String session, String clientId) {
     return run(session, clock.millis(), "touch", clientId)
-        .map(r -> PresenceReplies.change(session, clientId, r, null));
+        .map(r -> PresenceReplies.change(session, clientId, r, null, store.cipher()));
   }
 
   @Override
@@ -111,7 +120,8 @@ final class RedisPresenceRegistry implements PresenceRegistry {
               List<Member> out = new ArrayList<>();
               if (r != null) {
                 for (String clientId : r.getKeys()) {
-                  out.add(PresenceReplies.member(clientId, r.get(clientId).toString()));
+                  out.add(
+                      PresenceReplies.member(clientId, r.get(clientId).toString(), store.cipher()));
                 }
               }
               out.sort(Comparator.comparing(Member::joinedAt).thenComparing(Member::clientId));

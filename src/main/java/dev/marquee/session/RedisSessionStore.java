@@ -63,7 +63,7 @@ final class RedisSessionStore implements SessionStore {
             s.expiresAt().toEpochMilli() + SessionHash.GRACE.toMillis() - clock.millis(),
             SessionHash.GRACE.toMillis());
     List<String> args = new ArrayList<>(List.of(code, expiresAt, Long.toString(ttl)));
-    args.addAll(SessionHash.encode(s));
+    args.addAll(SessionHash.encode(withTitle(s, store.cipher().seal(s.title()))));
     return store
         .eval(PUT, index.scriptKeys(code), args)
         .compose(added -> index.added(code, expiresAt, added.toLong()));
@@ -77,7 +77,7 @@ final class RedisSessionStore implements SessionStore {
             r ->
                 Optional.of(fields(r))
                     .filter(f -> !f.isEmpty())
-                    .map(f -> SessionHash.decode(code, f)));
+                    .map(f -> opened(SessionHash.decode(code, f))));
   }
 
   @Override
@@ -89,7 +89,7 @@ final class RedisSessionStore implements SessionStore {
               Map<String, String> f = fields(r);
               return f.isEmpty()
                   ? Future.failedFuture(new SessionGoneException(code))
-                  : Future.succeededFuture(SessionHash.decode(code, f));
+                  : Future.succeededFuture(opened(SessionHash.decode(code, f)));
             });
   }
 
@@ -103,7 +103,7 @@ final class RedisSessionStore implements SessionStore {
               if (f.isEmpty()) {
                 return Future.succeededFuture(Optional.<SessionState>empty());
               }
-              SessionState ended = SessionHash.decode(code, f).withEnd(at, reason);
+              SessionState ended = opened(SessionHash.decode(code, f)).withEnd(at, reason);
               return index.ended(code).map(Optional.of(ended));
             });
   }
@@ -131,7 +131,7 @@ final class RedisSessionStore implements SessionStore {
                             if (f.isEmpty()) {
                               gone.add(codes.get(i));
                             } else {
-                              live.add(SessionHash.decode(codes.get(i), f));
+                              live.add(opened(SessionHash.decode(codes.get(i), f)));
                             }
                           }
                           index.counted(live.size());
@@ -178,5 +178,24 @@ final class RedisSessionStore implements SessionStore {
       }
     }
     return out;
+  }
+
+  /** The state with its title opened (titles are kept sealed when encryption is on). */
+  private SessionState opened(SessionState s) {
+    return store.cipher().enabled() ? withTitle(s, store.cipher().open(s.title())) : s;
+  }
+
+  private static SessionState withTitle(SessionState s, String title) {
+    return new SessionState(
+        s.code(),
+        title,
+        s.createdAt(),
+        s.expiresAt(),
+        s.lastActivityAt(),
+        s.lastSeq(),
+        s.epoch(),
+        s.endedAt(),
+        s.endReason(),
+        s.warnedFor());
   }
 }

@@ -32,13 +32,15 @@ public final class RedisStore {
   private final Vertx vertx;
   private final RedisUrl url;
   private final RedisKeys keys;
+  private final RedisCipher cipher;
   private final RedisOptions options;
   private final Redis client;
   private final ClusterLink link;
   private final List<Redis> subscribers;
   private final AtomicInteger nextSubscriber = new AtomicInteger();
 
-  private RedisStore(Vertx vertx, RedisUrl url, String prefix) {
+  private RedisStore(Vertx vertx, RedisUrl url, String prefix, RedisCipher cipher) {
+    this.cipher = cipher;
     this.vertx = vertx;
     this.url = url;
     this.keys = new RedisKeys(prefix);
@@ -71,8 +73,13 @@ public final class RedisStore {
 
   /** Creates the client; nothing is connected until the first command. */
   public static RedisStore create(Vertx vertx, RedisUrl url, String prefix) {
+    return create(vertx, url, prefix, RedisCipher.none());
+  }
+
+  /** As {@link #create(Vertx, RedisUrl, String)}, sealing what users wrote with {@code cipher}. */
+  public static RedisStore create(Vertx vertx, RedisUrl url, String prefix, RedisCipher cipher) {
     log.info("redis client", kv("url", url.redacted()), kv("prefix", prefix));
-    return new RedisStore(vertx, url, prefix);
+    return new RedisStore(vertx, url, prefix, cipher);
   }
 
   static RedisOptions options(RedisUrl url) {
@@ -100,6 +107,11 @@ public final class RedisStore {
       options.setMasterName(url.masterName()).setRole(RedisRole.MASTER);
     }
     return options;
+  }
+
+  /** Seals and opens what users wrote (message text, names, titles) on its way in and out. */
+  public RedisCipher cipher() {
+    return cipher;
   }
 
   public RedisKeys keys() {
