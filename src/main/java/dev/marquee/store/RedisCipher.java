@@ -32,6 +32,17 @@ public final class RedisCipher {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final RedisCipher NONE = new RedisCipher(new LinkedHashMap<>());
 
+  /** Looking a cipher up costs more than using it; each thread keeps one. */
+  private static final ThreadLocal<Cipher> CIPHERS =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("AES-GCM is part of every JDK", e);
+            }
+          });
+
   private final Map<String, SecretKeySpec> keys;
   private final String currentId;
 
@@ -69,7 +80,7 @@ public final class RedisCipher {
     try {
       byte[] iv = new byte[IV_BYTES];
       RANDOM.nextBytes(iv);
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = CIPHERS.get();
       cipher.init(Cipher.ENCRYPT_MODE, keys.get(currentId), new GCMParameterSpec(TAG_BITS, iv));
       byte[] sealed = cipher.doFinal(plain.getBytes(StandardCharsets.UTF_8));
       ByteBuffer out = ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed);
@@ -102,7 +113,7 @@ public final class RedisCipher {
     }
     try {
       byte[] all = Base64.getUrlDecoder().decode(stored.substring(colon + 1));
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = CIPHERS.get();
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, IV_BYTES));
       byte[] plain = cipher.doFinal(all, IV_BYTES, all.length - IV_BYTES);
       return new String(plain, StandardCharsets.UTF_8);

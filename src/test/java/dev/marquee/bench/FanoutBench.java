@@ -54,6 +54,8 @@ public final class FanoutBench {
     AtomicLong errors = new AtomicLong();
     AtomicLong sent = new AtomicLong();
     List<WebSocket> controllers = new ArrayList<>();
+    java.util.concurrent.ConcurrentHashMap<String, Long> refusals =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     for (int s = 0; s < sessions; s++) {
       String code =
@@ -84,7 +86,15 @@ public final class FanoutBench {
               delivered.incrementAndGet();
             });
       }
-      controllers.add(join(client, port, code, "controller"));
+      WebSocket controller = join(client, port, code, "controller");
+      controller.textMessageHandler(
+          text -> {
+            JsonObject f = new JsonObject(text);
+            if ("error".equals(f.getString("type"))) {
+              refusals.merge(f.getString("code"), 1L, Long::sum);
+            }
+          });
+      controllers.add(controller);
     }
 
     long periodNs = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -139,7 +149,8 @@ public final class FanoutBench {
             .put("maxMs", h.getMaxValue() / 1e6)
             .put("sent", sent.get())
             .put("lost", expectedTotal - delivered.get())
-            .put("orderErrors", errors.get());
+            .put("orderErrors", errors.get())
+            .put("refusedByCode", new JsonObject(new java.util.HashMap<String, Object>(refusals)));
     System.out.println(out.encode());
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     System.exit(0);
@@ -151,8 +162,18 @@ public final class FanoutBench {
         client.connect(
             new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"));
     WebSocket ws = f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // Wait for `joined`, as a real client does, before anything else is sent or counted.
+    java.util.concurrent.CompletableFuture<Void> joined =
+        new java.util.concurrent.CompletableFuture<>();
+    ws.textMessageHandler(
+        text -> {
+          if ("joined".equals(new JsonObject(text).getString("type"))) {
+            joined.complete(null);
+          }
+        });
     ws.writeTextMessage(
         new JsonObject().put("type", "join").put("session", code).put("role", role).encode());
+    joined.get(10, TimeUnit.SECONDS);
     return ws;
   }
 }
