@@ -8,6 +8,10 @@ import dev.marquee.testing.TestPostgres;
 import dev.marquee.testing.TestRedis;
 import dev.marquee.testing.WsClient;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,6 +93,64 @@ class ClusterProcessIT {
           Duration.ofSeconds(20),
           () -> storedCount(db, code) == 21,
           "every acknowledged message in PostgreSQL (what A held is claimed after 3 s)");
+    } finally {
+      TestPostgres.drop(db);
+    }
+  }
+
+  @Test
+  void theRateLimitHoldsAcrossProcessesAndAnEndingReachesThemAll() throws Exception {
+    DatabaseUrl db = TestPostgres.freshDatabase();
+    Map<String, String> env = new HashMap<>(TestRedis.engineEnv());
+    env.put("DATABASE_URL", TestPostgres.uri(db));
+    env.put("RATE_LIMIT_MAX_REQUESTS", "4");
+    env.put("RATE_LIMIT_IP_MAX_REQUESTS", "100000");
+    try (ServerProcess a = ServerProcess.start(env);
+        ServerProcess b = ServerProcess.start(env);
+        ServerProcess c = ServerProcess.start(env)) {
+      JsonObject created = new JsonObject(a.post("/api/session", "{}").body());
+      String code = created.getString("code");
+      JsonObject me =
+          new JsonObject()
+              .put("session", code)
+              .put("role", "controller")
+              .put("name", "Me")
+              .put("clientId", "one-user");
+      List<WsClient> sockets = new ArrayList<>();
+      for (ServerProcess p : List.of(a, b, c, a, b, c)) {
+        WsClient socket = WsClient.connect(p.port());
+        socket.join(me);
+        sockets.add(socket);
+      }
+      for (int round = 0; round < 2; round++) {
+        for (WsClient socket : sockets) {
+          socket.sendAsync(new JsonObject().put("type", "send").put("text", "x"));
+        }
+      }
+      int acks = 0;
+      for (WsClient socket : sockets) {
+        for (int i = 0; i < 2; i++) {
+          if ("ack".equals(socket.nextAnswer().getString("type"))) {
+            acks++;
+          }
+        }
+      }
+      assertThat(acks).as("4 per window for one user, over three processes").isEqualTo(4);
+
+      HttpResponse<String> ended =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + b.port() + "/api/session/" + code))
+                      .header("Authorization", "Bearer " + created.getString("ownerToken"))
+                      .DELETE()
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(ended.statusCode()).isEqualTo(200);
+      for (WsClient socket : sockets) {
+        assertThat(socket.next("ended").getString("reason")).isEqualTo("closed");
+        assertThat(socket.awaitClose()).isEqualTo(4500);
+      }
     } finally {
       TestPostgres.drop(db);
     }
