@@ -96,7 +96,9 @@ public final class Database {
             .setDatabase(url.database())
             .setUser(url.user())
             .setPassword(url.password())
-            .setReconnectAttempts(0);
+            .setReconnectAttempts(0)
+            // Every statement is a constant: parse and plan each once per connection, not per use.
+            .setCachePreparedStatements(true);
     String sslmode = url.params().get("sslmode");
     if (sslmode != null) {
       SslMode mode = SslMode.of(sslmode);
