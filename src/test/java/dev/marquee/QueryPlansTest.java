@@ -277,7 +277,7 @@ class QueryPlansTest {
   }
 
   /**
-   * Matches come from the search index, whose keys carry the session code (V5). A generic plan
+   * Matches come from the search index, whose keys carry the session code (V3). A generic plan
    * cannot see the query, so it may read the session's messages by primary key instead; never the
    * table.
    */

@@ -75,7 +75,7 @@ public final class HistorySql {
   private static final String QUERY = "(SELECT marquee_search_query($8, $9))";
 
   /**
-   * The same query over the session's own index keys (V5 migration): it finds the candidates in the
+   * The same query over the session's own index keys (V3 migration): it finds the candidates in the
    * session's postings alone, and {@link #QUERY} decides on each.
    */
   private static final String CANDIDATES =
