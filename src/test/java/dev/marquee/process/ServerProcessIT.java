@@ -60,6 +60,8 @@ class ServerProcessIT {
     Map<String, String> all = new java.util.HashMap<>(env);
     all.put("PORT", Integer.toString(port));
     all.put("LOG_LEVEL", "debug");
+    String adminToken = "admin-" + java.util.UUID.randomUUID();
+    all.put("ADMIN_TOKEN", adminToken);
     Process p = start(all, dir);
     try {
       awaitReady(port, Duration.ofSeconds(60));
@@ -73,6 +75,17 @@ class ServerProcessIT {
                       HttpResponse.BodyHandlers.ofString())
                   .body());
       String secret = "s3cret words <b>" + System.nanoTime();
+      // A line break in a message must not start a forged log line.
+      String forged = "x\r\n{\"level\":\"ERROR\",\"message\":\"forged " + System.nanoTime();
+      String adminUrl = "http://127.0.0.1:" + port + "/api/admin/ratelimit";
+      assertThat(
+              HTTP.send(
+                      HttpRequest.newBuilder(URI.create(adminUrl))
+                          .header("Authorization", "Bearer " + adminToken)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .isEqualTo(200);
       try (WsClient display = WsClient.connect(port);
           WsClient controller = WsClient.connect(port)) {
         display.join(session.getString("code"), "display", "TV");
@@ -80,6 +93,9 @@ class ServerProcessIT {
         controller.send(new JsonObject().put("type", "send").put("text", secret).put("ref", "1"));
         controller.next("ack");
         assertThat(display.next("message").getString("text")).isEqualTo(secret);
+        controller.send(new JsonObject().put("type", "send").put("text", forged).put("ref", "2"));
+        controller.next("ack");
+        assertThat(display.next("message").getString("text")).isEqualTo(forged);
         long before = System.nanoTime();
         p.destroy(); // SIGTERM
         assertThat(display.next("reconnect").getString("reason")).isEqualTo("shutdown");
@@ -96,10 +112,15 @@ class ServerProcessIT {
       }
       assertThat(logFile.getFileName().toString()).matches("\\d{4}-\\d{2}-\\d{2}\\.log");
       String everything = String.join("\n", log) + Files.readString(logFile);
+      for (String line : Files.readAllLines(logFile)) {
+        assertThat(new JsonObject(line).getString("message")).as(line).isNotNull();
+      }
       assertThat(everything)
           .contains("marquee ready")
           .doesNotContain(secret)
           .doesNotContain(session.getString("ownerToken"))
+          .doesNotContain(adminToken)
+          .doesNotContain("forged")
           .contains("\"ip\":\"127.0.0.x\"")
           .doesNotContainPattern("\"ip\":\"\\d+\\.\\d+\\.\\d+\\.\\d+\"");
     } finally {
