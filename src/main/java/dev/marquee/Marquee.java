@@ -16,6 +16,7 @@ import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRoutes;
 import dev.marquee.ratelimit.HttpRateLimit;
 import dev.marquee.ratelimit.RateLimitRoutes;
+import dev.marquee.retention.RetentionSweep;
 import dev.marquee.session.SessionRoutes;
 import dev.marquee.session.SessionService;
 import dev.marquee.store.Database;
@@ -54,7 +55,9 @@ public final class Marquee {
       SessionService sessions,
       String deployment,
       List<HttpVerticle> servers,
-      long sweeper) {}
+      long sweeper,
+      RetentionSweep retention,
+      long retentionTimer) {}
 
   private final Parts parts;
 
@@ -192,6 +195,26 @@ public final class Marquee {
                   vertx.setPeriodic(
                       config.sessions().sweepInterval().toMillis(),
                       t -> sweep(config, sessions, engine, realtime));
+              RetentionSweep retention =
+                  new RetentionSweep(
+                      records.database().pool(),
+                      clock,
+                      config.retention(),
+                      RetentionSweep.DEFAULT_BATCH_SIZE,
+                      metrics);
+              long retentionTimer =
+                  config.retention().keepsEverything()
+                      ? -1
+                      : vertx.setPeriodic(
+                          config.retention().sweepInterval().toMillis(),
+                          t ->
+                              retention
+                                  .sweep()
+                                  .onFailure(
+                                      e ->
+                                          log.warn(
+                                              "retention sweep failed",
+                                              kv("reason", e.getMessage()))));
               int port = servers.get(0).port();
               log.info(
                   "marquee ready",
@@ -211,7 +234,9 @@ public final class Marquee {
                       sessions,
                       id,
                       List.copyOf(servers),
-                      sweeper));
+                      sweeper,
+                      retention,
+                      retentionTimer));
             });
   }
 
@@ -257,6 +282,11 @@ public final class Marquee {
     return parts.config();
   }
 
+  /** The retention sweep the timer runs every {@code RETENTION_SWEEP_INTERVAL_MS}. */
+  public RetentionSweep retention() {
+    return parts.retention();
+  }
+
   /**
    * Graceful stop: not ready at once, every socket gets {@code reconnect} and close 4000, pending
    * database writes are flushed (within the shutdown time-out), then everything closes. The
@@ -271,6 +301,9 @@ public final class Marquee {
     log.info("marquee stopping", kv("openSessions", parts.engine().sessions().liveCount()));
     parts.readiness().stopping();
     vertx.cancelTimer(parts.sweeper());
+    if (parts.retentionTimer() >= 0) {
+      vertx.cancelTimer(parts.retentionTimer());
+    }
     List<Future<Void>> socketsClosed = new ArrayList<>();
     for (HttpVerticle server : parts.servers()) {
       socketsClosed.add(server.closeSockets());
