@@ -2,6 +2,8 @@ package dev.marquee;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.analytics.AnalyticsReport;
+import dev.marquee.analytics.AnalyticsRoutes;
 import dev.marquee.config.Config;
 import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
@@ -167,13 +169,27 @@ public final class Marquee {
         records.analytics()::dropped);
     HttpVerticle.Routes routes =
         new HttpVerticle.Routes(
-            new HttpRateLimit(engine.limits(), config.rateLimits().http(), config.http(), metrics),
+            new HttpRateLimit(
+                engine.limits(),
+                config.rateLimits().http(),
+                config.http(),
+                metrics,
+                records.analytics()),
             new SessionRoutes(sessions, engine.presence()),
             new PresenceRoutes(
-                engine.presence(), engine.bus(), sessions, config.presence().idleAfter(), clock),
+                engine.presence(),
+                engine.bus(),
+                sessions,
+                config.presence().idleAfter(),
+                clock,
+                records.analytics()),
             new HistoryRoutes(
                 new HistoryService(engine.history(), records.database().pool(), sessions)),
             new RateLimitRoutes(engine.limits(), config.adminToken()),
+            new AnalyticsRoutes(
+                new AnalyticsReport(records.database().pool(), config.sessions().maxLifetime()),
+                config.adminToken(),
+                clock),
             new HealthRoutes(readiness),
             new MetricsRoutes(metrics),
             () -> new WebSocketRoutes(realtime));
@@ -250,7 +266,13 @@ public final class Marquee {
     engine
         .presence()
         .sweep(config.presence().idleAfter(), config.presence().idleTimeout())
-        .onSuccess(changes -> changes.forEach(c -> PresenceEvents.announce(engine.bus(), c)))
+        .onSuccess(
+            changes ->
+                changes.forEach(
+                    c -> {
+                      PresenceEvents.announce(engine.bus(), c);
+                      PresenceEvents.record(realtime.analytics(), c);
+                    }))
         .onFailure(e -> log.warn("presence sweep failed", kv("reason", e.getMessage())));
   }
 
