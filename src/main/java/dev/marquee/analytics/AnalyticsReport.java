@@ -17,7 +17,7 @@ import java.util.TreeMap;
 /**
  * What {@code GET /api/admin/analytics} answers (docs/analytics.md), read from {@code
  * analytics_events} over a range of time [from, to). Four statements, each reading the range
- * through the V3 indexes (QueryPlansTest).
+ * through the indexes of the retention migration (V5__retention.sql; QueryPlansTest).
  */
 public final class AnalyticsReport {
   /** Every event type, in the order reports list them. */
