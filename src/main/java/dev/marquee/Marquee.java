@@ -2,6 +2,8 @@ package dev.marquee;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.analytics.AnalyticsReport;
+import dev.marquee.analytics.AnalyticsRoutes;
 import dev.marquee.config.Config;
 import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
@@ -16,6 +18,7 @@ import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRoutes;
 import dev.marquee.ratelimit.HttpRateLimit;
 import dev.marquee.ratelimit.RateLimitRoutes;
+import dev.marquee.retention.RetentionSweep;
 import dev.marquee.session.SessionRoutes;
 import dev.marquee.session.SessionService;
 import dev.marquee.store.Database;
@@ -54,7 +57,9 @@ public final class Marquee {
       SessionService sessions,
       String deployment,
       List<HttpVerticle> servers,
-      long sweeper) {}
+      long sweeper,
+      RetentionSweep retention,
+      long retentionTimer) {}
 
   private final Parts parts;
 
@@ -164,13 +169,27 @@ public final class Marquee {
         records.analytics()::dropped);
     HttpVerticle.Routes routes =
         new HttpVerticle.Routes(
-            new HttpRateLimit(engine.limits(), config.rateLimits().http(), config.http(), metrics),
+            new HttpRateLimit(
+                engine.limits(),
+                config.rateLimits().http(),
+                config.http(),
+                metrics,
+                records.analytics()),
             new SessionRoutes(sessions, engine.presence()),
             new PresenceRoutes(
-                engine.presence(), engine.bus(), sessions, config.presence().idleAfter(), clock),
+                engine.presence(),
+                engine.bus(),
+                sessions,
+                config.presence().idleAfter(),
+                clock,
+                records.analytics()),
             new HistoryRoutes(
                 new HistoryService(engine.history(), records.database().pool(), sessions)),
             new RateLimitRoutes(engine.limits(), config.adminToken()),
+            new AnalyticsRoutes(
+                new AnalyticsReport(records.database().pool(), config.sessions().maxLifetime()),
+                config.adminToken(),
+                clock),
             new HealthRoutes(readiness),
             new MetricsRoutes(metrics),
             () -> new WebSocketRoutes(realtime));
@@ -192,6 +211,26 @@ public final class Marquee {
                   vertx.setPeriodic(
                       config.sessions().sweepInterval().toMillis(),
                       t -> sweep(config, sessions, engine, realtime));
+              RetentionSweep retention =
+                  new RetentionSweep(
+                      records.database().pool(),
+                      clock,
+                      config.retention(),
+                      RetentionSweep.DEFAULT_BATCH_SIZE,
+                      metrics);
+              long retentionTimer =
+                  config.retention().keepsEverything()
+                      ? -1
+                      : vertx.setPeriodic(
+                          config.retention().sweepInterval().toMillis(),
+                          t ->
+                              retention
+                                  .sweep()
+                                  .onFailure(
+                                      e ->
+                                          log.warn(
+                                              "retention sweep failed",
+                                              kv("reason", e.getMessage()))));
               int port = servers.get(0).port();
               log.info(
                   "marquee ready",
@@ -211,7 +250,9 @@ public final class Marquee {
                       sessions,
                       id,
                       List.copyOf(servers),
-                      sweeper));
+                      sweeper,
+                      retention,
+                      retentionTimer));
             });
   }
 
@@ -225,7 +266,13 @@ public final class Marquee {
     engine
         .presence()
         .sweep(config.presence().idleAfter(), config.presence().idleTimeout())
-        .onSuccess(changes -> changes.forEach(c -> PresenceEvents.announce(engine.bus(), c)))
+        .onSuccess(
+            changes ->
+                changes.forEach(
+                    c -> {
+                      PresenceEvents.announce(engine.bus(), c);
+                      PresenceEvents.record(realtime.analytics(), c);
+                    }))
         .onFailure(e -> log.warn("presence sweep failed", kv("reason", e.getMessage())));
   }
 
@@ -257,6 +304,11 @@ public final class Marquee {
     return parts.config();
   }
 
+  /** The retention sweep the timer runs every {@code RETENTION_SWEEP_INTERVAL_MS}. */
+  public RetentionSweep retention() {
+    return parts.retention();
+  }
+
   /**
    * Graceful stop: not ready at once, every socket gets {@code reconnect} and close 4000, pending
    * database writes are flushed (within the shutdown time-out), then everything closes. The
@@ -271,6 +323,9 @@ public final class Marquee {
     log.info("marquee stopping", kv("openSessions", parts.engine().sessions().liveCount()));
     parts.readiness().stopping();
     vertx.cancelTimer(parts.sweeper());
+    if (parts.retentionTimer() >= 0) {
+      vertx.cancelTimer(parts.retentionTimer());
+    }
     List<Future<Void>> socketsClosed = new ArrayList<>();
     for (HttpVerticle server : parts.servers()) {
       socketsClosed.add(server.closeSockets());

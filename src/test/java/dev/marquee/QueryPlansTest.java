@@ -2,9 +2,11 @@ package dev.marquee;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.marquee.analytics.AnalyticsReport;
 import dev.marquee.config.DatabaseUrl;
 import dev.marquee.history.HistorySql;
 import dev.marquee.history.MessageArchive;
+import dev.marquee.retention.RetentionSweep;
 import dev.marquee.session.SessionRecords;
 import dev.marquee.store.Database;
 import dev.marquee.store.ServerState;
@@ -37,9 +39,10 @@ class QueryPlansTest {
 
   /**
    * 20,000 sessions (200 live), 200,000 messages in time order interleaved across sessions as a
-   * running server writes them, one live session holding 10,000 of them, 100,000 analytics events.
-   * Codes are a bijection of the row number onto the code alphabet, so they are valid and unique
-   * but not in insertion order.
+   * running server writes them, one live session holding 10,000 of them, 100,000 analytics events
+   * in the last day and 300,000 more over 90 days (the default ANALYTICS_RETENTION), in a realistic
+   * mix of types (mostly message_sent). Codes are a bijection of the row number onto the code
+   * alphabet, so they are valid and unique but not in insertion order.
    */
   private static final List<String> LOAD =
       List.of(
@@ -80,6 +83,23 @@ class QueryPlansTest {
                         'session_ended'])[1 + n % 4],
                  c.code, now() - interval '1 second' * n, jsonb_build_object('n', n)
           FROM generate_series(1, 100000) n JOIN codes c ON c.i = 1 + n % 20000
+          """,
+          """
+          INSERT INTO analytics_events (type, session_code, occurred_at, data)
+          SELECT t.type, c.code, now() - interval '90 days' * (n / 300000.0),
+                 CASE t.type
+                   WHEN 'member_joined' THEN '{"role": "controller"}'::jsonb
+                   WHEN 'member_left' THEN '{"role": "controller", "reason": "left"}'::jsonb
+                   WHEN 'session_ended' THEN jsonb_build_object('reason', 'closed',
+                                                                'durationMs', n % 10000000)
+                   ELSE '{}'::jsonb END
+          FROM generate_series(1, 300000) n
+          JOIN codes c ON c.i = 1 + (n / 20) % 20000
+          CROSS JOIN LATERAL (SELECT (ARRAY['message_sent', 'message_sent', 'message_sent',
+                 'message_sent', 'message_sent', 'message_sent', 'member_joined', 'member_left',
+                 'session_created', 'session_ended', 'rate_limited', 'message_refused', 'rejoined',
+                 'message_sent', 'message_sent', 'message_sent', 'message_sent', 'message_sent',
+                 'message_sent', 'message_sent'])[1 + n % 20] AS type) t
           """,
           """
           UPDATE sessions s SET last_seq = m.last
@@ -310,6 +330,97 @@ class QueryPlansTest {
           .as(plan.text())
           .allMatch(scan -> scan.endsWith("using messages_pkey"));
       assertThat(plan.scansOf("messages")).as(plan.text()).isNotEmpty();
+    }
+  }
+
+  // ---- retention (RetentionSweep) ----
+
+  /** The oldest sessions past the cutoff, ended or expired, each kind from its partial index. */
+  @Test
+  void retentionFindsExpiredSessionsThroughTheirIndexes() throws SQLException {
+    for (Plan plan : plans(RetentionSweep.EXPIRED_SESSIONS, CUTOFF, "100")) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .containsExactly(
+              "Index Scan using sessions_ended_idx", "Index Scan using sessions_live_idx");
+      assertThat(plan.nodeTypes()).as(plan.text()).doesNotContain("Sort");
+    }
+  }
+
+  @Test
+  void retentionDeletesMessagesByRowIdFoundThroughThePrimaryKey() throws SQLException {
+    List<String> ended =
+        column("SELECT code FROM sessions WHERE ended_at IS NOT NULL ORDER BY ended_at LIMIT 100");
+    for (Plan plan : plans(RetentionSweep.DELETE_MESSAGES, array(ended), "1000")) {
+      assertThat(plan.scansOf("messages"))
+          .as(plan.text())
+          .contains("Tid Scan")
+          .allMatch(scan -> scan.equals("Tid Scan") || scan.endsWith("using messages_pkey"));
+    }
+    for (Plan plan : plans(RetentionSweep.DELETE_SESSIONS, array(ended), CUTOFF)) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .isNotEmpty()
+          .allMatch(scan -> scan.endsWith("using sessions_pkey"));
+    }
+  }
+
+  @Test
+  void retentionDeletesTheOldestEventsThroughTheTimeIndex() throws SQLException {
+    for (Plan plan : plans(RetentionSweep.DELETE_EVENTS, "now() - interval '80 days'", "1000")) {
+      assertThat(plan.scansOf("analytics_events"))
+          .as(plan.text())
+          .containsExactlyInAnyOrder("Tid Scan", "Index Scan using analytics_events_time_idx");
+      assertThat(plan.nodeTypes()).as(plan.text()).doesNotContain("Sort");
+    }
+  }
+
+  // ---- the analytics report (AnalyticsReport), over a week 30 days back ----
+
+  private static final String CUTOFF = "now() - interval '1 day'";
+  private static final String[] WEEK = {"now() - interval '37 days'", "now() - interval '30 days'"};
+
+  @Test
+  void reportCountsEventsFromTheTimeIndexAlone() throws SQLException {
+    for (Plan plan : plans(AnalyticsReport.COUNTS, WEEK)) {
+      assertThat(plan.scansOf("analytics_events"))
+          .as(plan.text())
+          .containsExactly("Index Only Scan using analytics_events_time_idx");
+    }
+  }
+
+  @Test
+  void reportDetailsReadTheRangeThroughTheTimeIndex() throws SQLException {
+    for (Plan plan : plans(AnalyticsReport.DETAILS, WEEK)) {
+      assertThat(plan.scansOf("analytics_events"))
+          .as(plan.text())
+          .containsExactly("Index Scan using analytics_events_time_idx");
+    }
+  }
+
+  /** Sessions created in the range, each one's end found by session code. */
+  @Test
+  void reportDurationsFindEachSessionsEndByItsCode() throws SQLException {
+    for (Plan plan : plans(AnalyticsReport.DURATIONS, WEEK)) {
+      assertThat(plan.scansOf("analytics_events"))
+          .as(plan.text())
+          .containsExactlyInAnyOrder(
+              "Index Scan using analytics_events_time_idx",
+              "Index Scan using analytics_events_ended_idx");
+    }
+  }
+
+  @Test
+  void reportPeakReadsJoinsLeavesAndEndsThroughTheTimeIndex() throws SQLException {
+    for (Plan plan :
+        plans(
+            AnalyticsReport.PEAK,
+            WEEK[0],
+            WEEK[1],
+            "now() - interval '38 days' - interval '1 hour'")) {
+      assertThat(plan.scansOf("analytics_events"))
+          .as(plan.text())
+          .containsExactly("Index Scan using analytics_events_time_idx");
     }
   }
 

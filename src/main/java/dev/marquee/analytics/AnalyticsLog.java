@@ -57,6 +57,24 @@ public final class AnalyticsLog {
     record(type, session, new JsonObject());
   }
 
+  /** A member arrived in a session: its first connection, WebSocket or HTTP. */
+  public void memberJoined(String session, String role) {
+    record(MEMBER_JOINED, session, new JsonObject().put("role", role));
+  }
+
+  /**
+   * A member left a live session (left, closed its last socket, or removed as idle). Members still
+   * present when a session ends are not recorded one by one: the session's end says they left.
+   */
+  public void memberLeft(String session, String role, String reason) {
+    record(MEMBER_LEFT, session, new JsonObject().put("role", role).put("reason", reason));
+  }
+
+  /** A controller's message was not accepted, for {@code reason} (its error code). */
+  public void messageRefused(String session, String reason) {
+    record(MESSAGE_REFUSED, session, new JsonObject().put("reason", reason));
+  }
+
   /** Events dropped because the write buffer was full. */
   public long dropped() {
     return dropped.get();

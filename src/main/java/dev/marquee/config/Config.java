@@ -30,6 +30,7 @@ public record Config(
     WebSocket webSocket,
     Store store,
     Health health,
+    Retention retention,
     Optional<String> adminToken) {
 
   public static final int DEFAULT_PORT = 3001;
@@ -62,6 +63,20 @@ public record Config(
   public static final double DEFAULT_READY_HEAP_MAX_RATIO = 0.95;
   public static final long DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 2_000;
   public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+
+  /** A session's messages are kept this long after it ends (24 h). */
+  public static final long DEFAULT_HISTORY_RETENTION = 86_400_000;
+
+  /** Analytics events are kept this long after they happened (90 days). */
+  public static final long DEFAULT_ANALYTICS_RETENTION = 90L * 86_400_000;
+
+  public static final long DEFAULT_RETENTION_SWEEP_INTERVAL_MS = 60_000;
+
+  /** The longest duration any variable takes: ten years. */
+  static final long MAX_MILLIS = 10L * 365 * 86_400_000;
+
+  /** What a retention variable says to keep everything, never removing anything. */
+  public static final String FOREVER = "forever";
 
   /** Where the server listens and whom it lets in. Empty origins means the default policy. */
   public record Http(
@@ -109,6 +124,18 @@ public record Config(
   public record Store(int poolSize, int writeBufferMax, int writeBatchMax) {}
 
   public record Health(double heapMaxRatio, Duration checkTimeout, Duration shutdownTimeout) {}
+
+  /**
+   * How long PostgreSQL keeps what it records; empty means forever. {@code history} counts from the
+   * end of each session, {@code analytics} from each event.
+   */
+  public record Retention(
+      Optional<Duration> history, Optional<Duration> analytics, Duration sweepInterval) {
+    /** True when nothing is ever removed, so no sweep needs to run. */
+    public boolean keepsEverything() {
+      return history.isEmpty() && analytics.isEmpty();
+    }
+  }
 
   /** Reads and validates; throws {@link ConfigException} naming every bad variable at once. */
   public static Config fromEnv(Map<String, String> env) {
@@ -242,6 +269,13 @@ public record Config(
             millis(r, "HEALTH_CHECK_TIMEOUT_MS", DEFAULT_HEALTH_CHECK_TIMEOUT_MS),
             millis(r, "SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT_MS));
 
+    Retention retention =
+        new Retention(
+            r.millisOrForever("HISTORY_RETENTION", DEFAULT_HISTORY_RETENTION, MAX_MILLIS, FOREVER),
+            r.millisOrForever(
+                "ANALYTICS_RETENTION", DEFAULT_ANALYTICS_RETENTION, MAX_MILLIS, FOREVER),
+            millis(r, "RETENTION_SWEEP_INTERVAL_MS", DEFAULT_RETENTION_SWEEP_INTERVAL_MS));
+
     Optional<String> adminToken = r.string("ADMIN_TOKEN");
     adminToken.ifPresent(
         token -> {
@@ -268,6 +302,7 @@ public record Config(
         webSocket,
         store,
         health,
+        retention,
         adminToken);
   }
 
@@ -296,6 +331,11 @@ public record Config(
     out.put("maxSessionLifetimeMs", sessions.maxLifetime().toMillis());
     out.put("inactivityTimeoutMs", sessions.inactivityTimeout().toMillis());
     out.put("inactivityWarningMs", sessions.inactivityWarning().toMillis());
+    out.put(
+        "historyRetentionMs", retention.history().map(d -> (Object) d.toMillis()).orElse(FOREVER));
+    out.put(
+        "analyticsRetentionMs",
+        retention.analytics().map(d -> (Object) d.toMillis()).orElse(FOREVER));
     out.put("trustedProxies", http.trustedProxies().toString());
     out.put("adminToken", adminToken.isPresent() ? "set" : "unset");
     return out;
@@ -369,6 +409,6 @@ public record Config(
   }
 
   private static Duration millis(EnvReader r, String name, long fallback) {
-    return Duration.ofMillis(r.longValue(name, fallback, 1, 10L * 365 * 86_400_000));
+    return Duration.ofMillis(r.longValue(name, fallback, 1, MAX_MILLIS));
   }
 }

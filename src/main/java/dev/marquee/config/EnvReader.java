@@ -1,6 +1,7 @@
 package dev.marquee.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,32 @@ final class EnvReader {
     } catch (NumberFormatException e) {
       problem(name, "must be a whole number, got '" + raw.get() + "'");
       return fallback;
+    }
+  }
+
+  /**
+   * Milliseconds from 1 to {@code max}, or {@code forever} (any case) for no limit, which is empty.
+   * Zero is refused rather than read as either "keep nothing" or "keep everything".
+   */
+  Optional<Duration> millisOrForever(String name, long fallback, long max, String forever) {
+    Optional<String> raw = string(name);
+    if (raw.isEmpty()) {
+      return Optional.of(Duration.ofMillis(fallback));
+    }
+    if (raw.get().equalsIgnoreCase(forever)) {
+      return Optional.empty();
+    }
+    String expected = "a number of milliseconds from 1 to " + max + ", or '" + forever + "'";
+    try {
+      long value = Long.parseLong(raw.get().replace("_", ""));
+      if (value < 1 || value > max) {
+        problem(name, "must be " + expected + ", got " + value);
+        return Optional.of(Duration.ofMillis(fallback));
+      }
+      return Optional.of(Duration.ofMillis(value));
+    } catch (NumberFormatException e) {
+      problem(name, "must be " + expected + ", got '" + raw.get() + "'");
+      return Optional.of(Duration.ofMillis(fallback));
     }
   }
 

@@ -25,15 +25,17 @@ import java.util.Map;
 public final class MessageArchive {
   /**
    * Skips messages whose session's history was cleared through their seq: the Redis outbox may
-   * deliver them after the clearing. The check is a sub-select per row, which PostgreSQL cannot
-   * turn into a join that scans every session for a large batch.
+   * deliver them after the clearing. Skips those of a session whose row is gone too (the retention
+   * sweep removed it with its history), which the foreign key would otherwise refuse, failing the
+   * whole batch: the sub-select is null then. The check is a sub-select per row, which PostgreSQL
+   * cannot turn into a join that scans every session for a large batch.
    */
   public static final String INSERT =
       "INSERT INTO messages (session_code, seq, sent_at, client_id, sender_name, sender_role, body)"
           + " SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[],"
           + " $5::text[], $6::text[], $7::text[]) AS v(code, seq, at, client, name, role, body)"
-          + " WHERE v.seq > COALESCE((SELECT s.history_cleared_through FROM sessions s"
-          + " WHERE s.code = v.code), 0)"
+          + " WHERE v.seq > (SELECT s.history_cleared_through FROM sessions s"
+          + " WHERE s.code = v.code)"
           + " ON CONFLICT (session_code, seq) DO NOTHING";
 
   public static final String ADVANCE_SESSIONS =

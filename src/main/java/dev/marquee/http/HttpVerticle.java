@@ -2,6 +2,7 @@ package dev.marquee.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.analytics.AnalyticsRoutes;
 import dev.marquee.api.ApiException;
 import dev.marquee.config.Config;
 import dev.marquee.health.HealthRoutes;
@@ -52,6 +53,7 @@ public final class HttpVerticle extends VerticleBase {
       PresenceRoutes presence,
       HistoryRoutes history,
       RateLimitRoutes rateLimits,
+      AnalyticsRoutes analytics,
       HealthRoutes health,
       MetricsRoutes metrics,
       Supplier<WebSocketRoutes> webSocket) {}
@@ -83,6 +85,7 @@ public final class HttpVerticle extends VerticleBase {
     routes.presence().mount(router);
     routes.history().mount(router);
     routes.rateLimits().mount(router);
+    routes.analytics().mount(router);
     webSocket = routes.webSocket().get();
     webSocket.mount(router);
     router.route().handler(ctx -> ctx.fail(new ApiException(404, "not_found", "no such endpoint")));

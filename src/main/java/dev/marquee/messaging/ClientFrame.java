@@ -15,6 +15,13 @@ sealed interface ClientFrame {
 
   record Leave() implements ClientFrame {}
 
-  /** The frame could not be accepted; answered with an {@code error} frame, socket kept open. */
-  record Invalid(String code, String message, String ref) implements ClientFrame {}
+  /**
+   * The frame could not be accepted; answered with an {@code error} frame, socket kept open. {@code
+   * send} when it was a {@code send} whose text was refused (a refused message, for analytics).
+   */
+  record Invalid(String code, String message, String ref, boolean send) implements ClientFrame {
+    Invalid(String code, String message, String ref) {
+      this(code, message, ref, false);
+    }
+  }
 }

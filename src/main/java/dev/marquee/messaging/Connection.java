@@ -2,17 +2,14 @@ package dev.marquee.messaging;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.bus.RoomEvent;
 import dev.marquee.logging.Redact;
 import dev.marquee.presence.PresenceEvents;
-import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.presence.Role;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -98,6 +95,9 @@ final class Connection {
     }
     if (frame instanceof ClientFrame.Invalid invalid) {
       error(invalid.code(), invalid.message(), invalid.ref(), 0);
+      if (invalid.send() && phase == Phase.JOINED) {
+        rt.analytics().messageRefused(session, invalid.code());
+      }
     } else if (frame instanceof ClientFrame.Join join) {
       if (phase == Phase.NEW) {
         JoinFlow.run(this, join);
@@ -331,19 +331,12 @@ final class Connection {
       return;
     }
     inPresence = false;
-    String role = this.role.wire();
     rt.presence()
         .leave(session, clientId, reason)
         .onSuccess(
             change -> {
               PresenceEvents.announce(rt.bus(), change);
-              if (change.kind() == PresenceRegistry.Change.Kind.LEAVE) {
-                rt.analytics()
-                    .record(
-                        AnalyticsLog.MEMBER_LEFT,
-                        change.session(),
-                        new JsonObject().put("role", role).put("reason", reason));
-              }
+              PresenceEvents.record(rt.analytics(), change);
             });
   }
 

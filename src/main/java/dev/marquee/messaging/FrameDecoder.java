@@ -103,18 +103,22 @@ final class FrameDecoder {
   private static ClientFrame send(JsonObject json, String ref) {
     Object rawText = json.getValue("text");
     if (!(rawText instanceof String)) {
-      return invalid("send needs 'text', a string of 1-" + MAX_TEXT + " characters", ref);
+      return refused("send needs 'text', a string of 1-" + MAX_TEXT + " characters", ref);
     }
     String text = (String) rawText;
     int length = text.codePointCount(0, text.length());
     if (length > MAX_TEXT) {
       return new ClientFrame.Invalid(
-          "too_large", "text is " + length + " characters; the limit is " + MAX_TEXT, ref);
+          "too_large", "text is " + length + " characters; the limit is " + MAX_TEXT, ref, true);
     }
     if (text.isBlank()) {
-      return invalid("text must not be empty", ref);
+      return refused("text must not be empty", ref);
     }
     return new ClientFrame.Send(text, ref);
+  }
+
+  private static ClientFrame.Invalid refused(String message, String ref) {
+    return new ClientFrame.Invalid("bad_request", message, ref, true);
   }
 
   private static ClientFrame.Invalid invalid(String message, String ref) {

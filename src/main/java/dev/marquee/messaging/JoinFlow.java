@@ -149,11 +149,9 @@ final class JoinFlow {
               frames,
               lastSeq);
           PresenceEvents.announce(rt.bus(), change);
-          rt.analytics()
-              .record(
-                  AnalyticsLog.MEMBER_JOINED,
-                  session.code(),
-                  new JsonObject().put("role", join.role().wire()));
+          // A second socket of a member already present (another tab, a reconnect racing the
+          // old socket) is no arrival: its joins and leaves stay paired for the report's peak.
+          PresenceEvents.record(rt.analytics(), change);
           if (join.lastSeq() >= 0) {
             rt.analytics()
                 .record(

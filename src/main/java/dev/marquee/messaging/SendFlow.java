@@ -21,11 +21,7 @@ final class SendFlow {
     Realtime rt = c.rt();
     if (c.role() != Role.CONTROLLER) {
       c.error("forbidden", "displays cannot send messages; join as a controller", send.ref(), 0);
-      rt.analytics()
-          .record(
-              AnalyticsLog.MESSAGE_REFUSED,
-              c.session(),
-              new JsonObject().put("reason", "forbidden"));
+      rt.analytics().messageRefused(c.session(), "forbidden");
       return;
     }
     MessageIntake.Submission submission =
@@ -46,6 +42,7 @@ final class SendFlow {
                             "the server cannot accept messages right now",
                             send.ref(),
                             1_000);
+                        rt.analytics().messageRefused(c.session(), "unavailable");
                         return;
                       }
                       if (ar.result() instanceof MessageIntake.Admission.Refused r) {
@@ -57,11 +54,7 @@ final class SendFlow {
                                   c.session(),
                                   new JsonObject().put("kind", r.limitedBy().wire()));
                         }
-                        rt.analytics()
-                            .record(
-                                AnalyticsLog.MESSAGE_REFUSED,
-                                c.session(),
-                                new JsonObject().put("reason", r.code()));
+                        rt.analytics().messageRefused(c.session(), r.code());
                         c.error(r.code(), r.message(), send.ref(), r.retryAfterMs());
                         return;
                       }

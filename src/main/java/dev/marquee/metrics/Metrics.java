@@ -33,6 +33,7 @@ public final class Metrics {
   private final Map<String, AtomicInteger> openSockets = new ConcurrentHashMap<>();
   private final Map<String, Counter> refusals = new ConcurrentHashMap<>();
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+  private final Map<String, Counter> retentionRemoved = new ConcurrentHashMap<>();
 
   public Metrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -70,6 +71,14 @@ public final class Metrics {
             .minimumExpectedValue(Duration.ofNanos(20_000))
             .maximumExpectedValue(Duration.ofSeconds(10))
             .register(registry);
+    for (String table : new String[] {"messages", "sessions", "analytics_events"}) {
+      retentionRemoved.put(
+          table,
+          Counter.builder("marquee.retention.removed")
+              .tag("table", table)
+              .description("Rows removed by the retention sweep, by table")
+              .register(registry));
+    }
     for (String role : new String[] {"display", "controller", "unjoined"}) {
       AtomicInteger count = new AtomicInteger();
       openSockets.put(role, count);
@@ -122,6 +131,13 @@ public final class Metrics {
                     .description("Actions refused by a rate limit")
                     .register(registry))
         .increment();
+  }
+
+  /** Counts rows the retention sweep removed from {@code table}. */
+  public void retentionRemoved(String table, long rows) {
+    if (rows > 0) {
+      retentionRemoved.get(table).increment(rows);
+    }
   }
 
   /** Counts an error frame sent to a client, by protocol code. */

@@ -1,5 +1,6 @@
 package dev.marquee.presence;
 
+import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.api.ApiException;
 import dev.marquee.api.Responses;
 import dev.marquee.api.Times;
@@ -43,14 +44,21 @@ public final class PresenceRoutes {
   private final Sessions sessions;
   private final Duration idleAfter;
   private final Clock clock;
+  private final AnalyticsLog analytics;
 
   public PresenceRoutes(
-      PresenceRegistry presence, RoomBus bus, Sessions sessions, Duration idleAfter, Clock clock) {
+      PresenceRegistry presence,
+      RoomBus bus,
+      Sessions sessions,
+      Duration idleAfter,
+      Clock clock,
+      AnalyticsLog analytics) {
     this.presence = presence;
     this.bus = bus;
     this.sessions = sessions;
     this.idleAfter = idleAfter;
     this.clock = clock;
+    this.analytics = analytics;
   }
 
   public void mount(Router router) {
@@ -103,6 +111,7 @@ public final class PresenceRoutes {
         .onSuccess(
             change -> {
               PresenceEvents.announce(bus, change);
+              PresenceEvents.record(analytics, change);
               Responses.json(ctx, 200, json(change.member()));
             })
         .onFailure(ctx::fail);
@@ -116,6 +125,7 @@ public final class PresenceRoutes {
         .onSuccess(
             change -> {
               PresenceEvents.announce(bus, change);
+              PresenceEvents.record(analytics, change);
               Responses.json(
                   ctx,
                   200,
@@ -161,7 +171,11 @@ public final class PresenceRoutes {
         .compose(this::removeIdleMembers)
         .onSuccess(
             removed -> {
-              removed.forEach(change -> PresenceEvents.announce(bus, change));
+              removed.forEach(
+                  change -> {
+                    PresenceEvents.announce(bus, change);
+                    PresenceEvents.record(analytics, change);
+                  });
               Responses.json(ctx, 200, new JsonObject().put("removed", removed.size()));
             })
         .onFailure(ctx::fail);

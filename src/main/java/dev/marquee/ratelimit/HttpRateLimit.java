@@ -1,9 +1,11 @@
 package dev.marquee.ratelimit;
 
+import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.api.ApiException;
 import dev.marquee.config.Config;
 import dev.marquee.metrics.Metrics;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
@@ -16,12 +18,19 @@ public final class HttpRateLimit implements Handler<RoutingContext> {
   private final Config.Limit limit;
   private final Config.Http http;
   private final Metrics metrics;
+  private final AnalyticsLog analytics;
 
-  public HttpRateLimit(RateLimiter limiter, Config.Limit limit, Config.Http http, Metrics metrics) {
+  public HttpRateLimit(
+      RateLimiter limiter,
+      Config.Limit limit,
+      Config.Http http,
+      Metrics metrics,
+      AnalyticsLog analytics) {
     this.limiter = limiter;
     this.limit = limit;
     this.http = http;
     this.metrics = metrics;
+    this.analytics = analytics;
   }
 
   @Override
@@ -35,6 +44,10 @@ public final class HttpRateLimit implements Handler<RoutingContext> {
                 ctx.next();
               } else {
                 metrics.refused(RateLimitKind.HTTP.wire());
+                analytics.record(
+                    AnalyticsLog.RATE_LIMITED,
+                    null,
+                    new JsonObject().put("kind", RateLimitKind.HTTP.wire()));
                 ctx.fail(
                     new ApiException(
                         429,

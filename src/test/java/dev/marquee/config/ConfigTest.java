@@ -30,6 +30,61 @@ class ConfigTest {
     assertThat(config.presence().idleAfter()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.presence().idleTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(config.adminToken()).isEmpty();
+    assertThat(config.retention().history()).contains(Duration.ofHours(24));
+    assertThat(config.retention().analytics()).contains(Duration.ofDays(90));
+    assertThat(config.retention().sweepInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.retention().keepsEverything()).isFalse();
+  }
+
+  @Test
+  void retentionsAreMillisecondsOrForever() {
+    Config config =
+        Config.fromEnv(
+            Map.of(
+                "HISTORY_RETENTION", "3600000",
+                "ANALYTICS_RETENTION", "Forever",
+                "RETENTION_SWEEP_INTERVAL_MS", "5000"));
+    assertThat(config.retention().history()).contains(Duration.ofHours(1));
+    assertThat(config.retention().analytics()).isEmpty();
+    assertThat(config.retention().sweepInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.describe())
+        .containsEntry("historyRetentionMs", 3_600_000L)
+        .containsEntry("analyticsRetentionMs", "forever");
+
+    Config keepAll =
+        Config.fromEnv(Map.of("HISTORY_RETENTION", "forever", "ANALYTICS_RETENTION", "FOREVER"));
+    assertThat(keepAll.retention().history()).isEmpty();
+    assertThat(keepAll.retention().keepsEverything()).isTrue();
+  }
+
+  /** Zero is neither "keep nothing" nor "keep everything": it is refused, naming the keyword. */
+  @Test
+  void badRetentionsAreReportedTogether() {
+    assertThatThrownBy(
+            () ->
+                Config.fromEnv(
+                    Map.of(
+                        "HISTORY_RETENTION", "0",
+                        "ANALYTICS_RETENTION", "90d",
+                        "RETENTION_SWEEP_INTERVAL_MS", "never")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(3)
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("HISTORY_RETENTION:")
+                                .contains("'forever'")
+                                .contains("got 0"))
+                    .anySatisfy(
+                        p ->
+                            assertThat(p)
+                                .startsWith("ANALYTICS_RETENTION:")
+                                .contains("milliseconds")
+                                .contains("'90d'"))
+                    .anySatisfy(p -> assertThat(p).startsWith("RETENTION_SWEEP_INTERVAL_MS:")));
   }
 
   @Test
