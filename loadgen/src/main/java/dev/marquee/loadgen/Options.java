@@ -214,12 +214,16 @@ final class Options {
         name = name.substring(0, eq);
       }
       Spec spec = spec(name);
-      if (spec == null) {
-        problems.add("unknown option --" + name);
-        continue;
-      }
-      if (!spec.appliesTo(scenario)) {
-        problems.add("--" + name + " does not apply to " + scenario);
+      if (spec == null || !spec.appliesTo(scenario)) {
+        problems.add(
+            spec == null
+                ? "unknown option --" + name
+                : "--" + name + " does not apply to " + scenario);
+        // Skip its value too, so it is not reported again as a stray argument.
+        boolean takesValue = spec == null || !spec.flag();
+        if (takesValue && value == null && i + 1 < args.length && !args[i + 1].startsWith("--")) {
+          i++;
+        }
         continue;
       }
       if (spec.flag()) {
