@@ -83,12 +83,14 @@ final class Churn implements Scenario {
     Rig.sleepMillis(warmup * 1000L);
     long cyclesBefore = cycles.sum();
     t.joinLatency.reset();
+    t.connectLatency.reset();
     cycleLatency.reset();
     Window w = Window.start(rig, t);
     Rig.sleepMillis(seconds * 1000L);
     w.stop();
     long inWindow = cycles.sum() - cyclesBefore;
     Histogram joins = t.joinLatency.getIntervalHistogram();
+    Histogram connects = t.connectLatency.getIntervalHistogram();
     Histogram cycleHist = cycleLatency.getIntervalHistogram();
     stopping = true;
     boolean workersDone;
@@ -119,6 +121,7 @@ final class Churn implements Scenario {
         .put("cycles", cycles.sum())
         .put("cyclesInWindow", inWindow)
         .put("cyclesPerSecond", Report.round(inWindow / w.seconds, 1))
+        .put("connectLatency", Report.latency(connects))
         .put("joinLatency", Report.latency(joins))
         .put("cycleLatency", Report.latency(cycleHist))
         .put("cycleFailures", failed)
@@ -146,6 +149,7 @@ final class Churn implements Scenario {
     r.line(
         "%d cycles in %.1f s: %.1f connect-join-send-leave cycles/s",
         inWindow, w.seconds, inWindow / w.seconds);
+    r.line("upgrade %s", Report.latencyLine(Report.latency(connects)));
     r.line("join %s", Report.latencyLine(Report.latency(joins)));
     r.line("cycle %s", Report.latencyLine(Report.latency(cycleHist)));
     r.line("delivery latency %s", Report.latencyLine(latency));

@@ -21,7 +21,9 @@ final class Connections implements Scenario {
     perSession = o.integer("per-session", 1, Options.MAX_SOCKETS);
     concurrency = o.integer("concurrency", 1, 5_000);
     seconds = o.integer("seconds", 1, Options.MAX_SECONDS_CEILING);
-    settle = o.integer("settle-seconds", 0, 600);
+    int settleAsked = o.integer("settle-seconds", 0, 600);
+    // The default settle never makes a short hold invalid; an explicit one must fit in it.
+    settle = o.flag("settle-seconds") ? settleAsked : Math.min(settleAsked, seconds);
     sessions = (connections + perSession - 1) / Math.max(1, perSession);
     if (settle > seconds) {
       o.problem("--settle-seconds must not exceed --seconds (the hold includes it)");
@@ -60,6 +62,7 @@ final class Connections implements Scenario {
     org.HdrHistogram.Histogram joins = t.joinLatency.getIntervalHistogram();
     long joined = joins.getTotalCount();
     JsonObject joinLatency = Report.latency(joins);
+    JsonObject connectLatency = Report.latency(t.connectLatency.getIntervalHistogram());
 
     long holdStart = System.nanoTime();
     Rig.sleepMillis(settle * 1000L);
@@ -84,6 +87,7 @@ final class Connections implements Scenario {
             "joinFailures", new JsonObject(new java.util.TreeMap<String, Object>(f.joinFailures())))
         .put("joinSeconds", Report.round(joinSeconds, 3))
         .put("joinsPerSecond", Report.round(joined / joinSeconds, 1))
+        .put("connectLatency", connectLatency)
         .put("joinLatency", joinLatency)
         .put("heldSeconds", Report.round(holdSeconds, 2))
         .put("finalCheckDelivered", w.delivered)
@@ -122,6 +126,7 @@ final class Connections implements Scenario {
         joined / joinSeconds,
         concurrency,
         Report.latencyLine(joinLatency));
+    r.line("of which WebSocket upgrade %s", Report.latencyLine(connectLatency));
     r.line("held %.1f s; final message reached %d sockets", holdSeconds, w.delivered);
     if (rig.probe.enabled()) {
       r.line(

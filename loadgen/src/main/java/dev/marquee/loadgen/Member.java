@@ -82,6 +82,7 @@ final class Member {
         .onFailure(e -> joined.tryFail(reason(e)))
         .onSuccess(
             ws -> {
+              tally.connectLatency.recordValue(Math.max(0, System.nanoTime() - started));
               m.ws = ws;
               ws.handler(
                   data -> {

@@ -23,7 +23,10 @@ final class Tally {
    */
   final Recorder latency = new Recorder(3);
 
-  /** WebSocket connect to {@code joined}, nanoseconds. */
+  /** Start of the WebSocket connect to the upgrade done (TCP + HTTP upgrade), nanoseconds. */
+  final Recorder connectLatency = new Recorder(3);
+
+  /** Start of the WebSocket connect to {@code joined}, nanoseconds. */
   final Recorder joinLatency = new Recorder(3);
 
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
