@@ -76,7 +76,7 @@ final class Connections implements Scenario {
     f.addControllers(Math.min(concurrency, 64), false);
     Window w = Window.start(rig, t);
     f.pace(1_000, 1);
-    boolean drained = f.drain(10);
+    boolean drained = f.awaitSent(1, 10) && f.drain(10);
     w.stop();
     Checks c = f.checks();
     f.close();

@@ -282,6 +282,34 @@ final class Fleet {
     }
   }
 
+  /** Waits (bounded) until every session's controllers have sent at least {@code count} in all. */
+  boolean awaitSent(long count, double seconds) {
+    long end = System.nanoTime() + (long) (Math.min(seconds, rig.secondsLeft() - 1) * 1e9);
+    while (true) {
+      boolean all = true;
+      for (Context loop : rig.loops()) {
+        all &=
+            rig.onContext(
+                loop,
+                () -> {
+                  for (Session s : sessions) {
+                    if (s.ctx == loop && s.sent < count) {
+                      return false;
+                    }
+                  }
+                  return true;
+                });
+      }
+      if (all) {
+        return true;
+      }
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      Rig.sleepMillis(10);
+    }
+  }
+
   /** Waits until every session is settled, without stopping anything. */
   boolean settled() {
     for (Context loop : rig.loops()) {

@@ -326,6 +326,23 @@ final class Options {
     return "fanout, saturate, connections, churn, history, smoke";
   }
 
+  private static void wrap(StringBuilder b, String head, String text) {
+    String pad = " ".repeat(29);
+    StringBuilder line = new StringBuilder(String.format("%-28s", head));
+    if (line.length() > 28) {
+      b.append(line).append('\n');
+      line = new StringBuilder(pad.substring(1));
+    }
+    for (String word : text.split(" ")) {
+      if (line.length() + 1 + word.length() > 100 && line.length() > 29) {
+        b.append(line).append('\n');
+        line = new StringBuilder(pad.substring(1));
+      }
+      line.append(' ').append(word);
+    }
+    b.append(line).append('\n');
+  }
+
   static String help() {
     StringBuilder b = new StringBuilder();
     b.append("usage: bench/load.sh <scenario> [options]   (or java -jar marquee-loadgen.jar)\n\n");
@@ -341,9 +358,9 @@ final class Options {
     b.append("options (default per scenario; an option that does not apply is refused):\n");
     for (Spec s : SPECS) {
       String head = "  --" + s.name() + (s.flag() ? "" : " " + s.arg());
-      b.append(String.format("%-28s %s%n", head, s.help()));
-      String defaults = s.defaults().isEmpty() ? "" : "default " + s.defaults() + "; ";
-      b.append(String.format("%-28s %s%n", "", defaults + "for " + s.scenarios()));
+      String defaults = s.defaults().isEmpty() ? "" : " [default " + s.defaults() + "]";
+      String scope = s.scenarios().equals(ALL) ? "" : " (" + s.scenarios() + ")";
+      wrap(b, head, s.help() + defaults + scope);
     }
     b.append("\nHard caps: ")
         .append(MAX_SOCKETS)
