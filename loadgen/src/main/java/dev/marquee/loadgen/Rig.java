@@ -53,7 +53,8 @@ final class Rig implements AutoCloseable {
     this.ws =
         vertx.createWebSocketClient(
             new WebSocketClientOptions()
-                .setMaxConnections(Math.max(1, maxSockets) + 16)
+                // Headroom for sockets still closing while churn opens new ones.
+                .setMaxConnections(Math.max(1_000, maxSockets * 2))
                 .setConnectTimeout(10_000)
                 .setTryUsePerMessageCompression(false)
                 .setTcpNoDelay(true));
