@@ -15,6 +15,7 @@ final class Connections implements Scenario {
   private final int seconds;
   private final int settle;
   private final int sessions;
+  private final int warmupJoins;
 
   private Connections(Options o) {
     connections = o.integer("connections", 1, Options.MAX_SOCKETS);
@@ -25,11 +26,12 @@ final class Connections implements Scenario {
     // The default settle never makes a short hold invalid; an explicit one must fit in it.
     settle = o.flag("settle-seconds") ? settleAsked : Math.min(settleAsked, seconds);
     sessions = (connections + perSession - 1) / Math.max(1, perSession);
+    warmupJoins = o.integer("warmup-joins", 0, Options.MAX_SOCKETS);
     if (settle > seconds) {
       o.problem("--settle-seconds must not exceed --seconds (the hold includes it)");
     }
     // Joins at well under 500/s on a busy machine, plus the hold and the final check.
-    Plans.duration(o, connections / 500 + seconds + 15);
+    Plans.duration(o, (connections + warmupJoins) / 500 + seconds + 15);
   }
 
   static Connections plan(Options o) {
@@ -38,12 +40,29 @@ final class Connections implements Scenario {
 
   @Override
   public int sockets() {
-    return connections + sessions;
+    return Math.max(connections + sessions, warmupJoins);
   }
 
   @Override
   public Report run(Rig rig) {
     Report r = new Report("connections", rig);
+    long rssIdle = rig.probe.rssKib();
+    if (warmupJoins > 0) {
+      Fleet warm =
+          Fleet.open(
+              rig,
+              new Tally(),
+              (warmupJoins + perSession - 1) / perSession,
+              s -> Math.min(perSession, warmupJoins - s * perSession),
+              false,
+              false,
+              concurrency,
+              32);
+      warm.close();
+      if (warm.joinFailureCount() > 0) {
+        throw new RunFailure("warm-up joins failed: " + warm.joinFailures());
+      }
+    }
     Tally t = new Tally();
     Fleet f = Fleet.create(rig, t, sessions, Math.min(concurrency, 64), 32);
     r.json
@@ -51,7 +70,8 @@ final class Connections implements Scenario {
         .put("perSession", perSession)
         .put("sessions", sessions)
         .put("concurrency", concurrency)
-        .put("holdSeconds", seconds);
+        .put("holdSeconds", seconds)
+        .put("warmupJoins", warmupJoins);
     Rig.sleepMillis(500);
     long rssBefore = rig.probe.rssKib();
     ServerProbe.Window joinCpu = rig.probe.window();
@@ -103,6 +123,10 @@ final class Connections implements Scenario {
           .put(
               "rssKiBPerConnection",
               joined > 0 ? Report.round((double) (rssAfter - rssBefore) / joined, 2) : null)
+          .put("rssMiBIdle", Report.round(rssIdle / 1024.0, 1))
+          .put(
+              "rssKiBPerConnectionFromIdle",
+              joined > 0 ? Report.round((double) (rssAfter - rssIdle) / joined, 2) : null)
           .put(
               "idleCpuPercent",
               Report.round(idleCpu.cpuSpent() * 100 / Math.max(0.001, holdSeconds - settle), 2))
@@ -130,11 +154,14 @@ final class Connections implements Scenario {
     r.line("held %.1f s; final message reached %d sockets", holdSeconds, w.delivered);
     if (rig.probe.enabled()) {
       r.line(
-          "server: %s us CPU per join, %s KiB RSS per connection (%s -> %s MiB), %s%% CPU idle",
+          "server: %s us CPU per join; RSS per connection %s KiB (%s -> %s MiB), %s KiB from"
+              + " idle (%s MiB); %s%% CPU while held",
           server.getValue("cpuUsPerJoin"),
           server.getValue("rssKiBPerConnection"),
           server.getValue("rssMiBBeforeJoins"),
           server.getValue("rssMiBHeld"),
+          server.getValue("rssKiBPerConnectionFromIdle"),
+          server.getValue("rssMiBIdle"),
           server.getValue("idleCpuPercent"));
     } else {
       r.line("server CPU/RSS: not measured (give --server-pid)");

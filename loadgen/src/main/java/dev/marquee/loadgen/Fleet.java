@@ -39,6 +39,7 @@ final class Fleet {
   final Tally tally;
   final List<Session> sessions = new ArrayList<>();
   private final Map<String, Long> joinFailures = new TreeMap<>();
+  private final List<Long> tickers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final int messageBytes;
   private final String filler;
   private volatile Text text = Text.TIMED;
@@ -83,7 +84,7 @@ final class Fleet {
           mine.add(s);
         }
       }
-      loop.runOnContext(v -> rig.vertx.setPeriodic(TICK_MS, id -> f.tick(mine)));
+      loop.runOnContext(v -> f.tickers.add(rig.vertx.setPeriodic(TICK_MS, id -> f.tick(mine))));
     }
     return f;
   }
@@ -354,6 +355,7 @@ final class Fleet {
 
   /** Closes every socket from this side and waits (bounded) for the closes. */
   void close() {
+    tickers.forEach(rig.vertx::cancelTimer);
     List<Future<Void>> closing = new ArrayList<>();
     for (Context loop : rig.loops()) {
       rig.onContext(

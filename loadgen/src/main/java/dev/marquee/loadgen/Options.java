@@ -156,6 +156,12 @@ final class Options {
               "connections,churn,history",
               "connections: joins in flight; churn: client loops; history: HTTP clients"),
           new Spec(
+              "warmup-joins",
+              "N",
+              "1000",
+              "connections",
+              "sockets joined and closed before measuring, so the server's JIT is warm"),
+          new Spec(
               "settle-seconds",
               "S",
               "2",
