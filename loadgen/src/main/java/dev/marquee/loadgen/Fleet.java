@@ -311,7 +311,7 @@ final class Fleet {
     }
   }
 
-  /** Waits until every session is settled, without stopping anything. */
+  /** Whether every session is settled right now (see {@link Session#settled()}). */
   boolean settled() {
     for (Context loop : rig.loops()) {
       boolean ok =
