@@ -105,6 +105,15 @@ if [ "$REDIS" = 1 ]; then
   ENV+=(REDIS_URL="$REDIS_URL_" REDIS_KEY_PREFIX="$PREFIX")
 fi
 
+# 200 from /health/ready (curl when present, else plain bash).
+ready() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1
+  else
+    (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3 \
+      && head -n 1 <&3 | grep -q ' 200 ') 2>/dev/null
+  fi
+}
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 PORT=${BENCH_PORT:-3920}
 GEN=()
@@ -115,11 +124,11 @@ for i in $(seq 1 "$INSTANCES"); do
     java ${SERVER_JAVA_OPTS:-} -jar "$ROOT/$SERVER_JAR" > "$WORK/server$i.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
+    ready "$PORT" && break
     kill -0 "${PIDS[-1]}" 2>/dev/null || { tail -n 30 "$WORK/server$i.log" >&2; die "server $i exited"; }
     sleep 0.1
   done
-  curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || die "server $i not ready in 60 s"
+  ready "$PORT" || die "server $i not ready in 60 s"
   echo "load.sh: server $i ready on 127.0.0.1:$PORT (pid ${PIDS[-1]})" >&2
   GEN+=(--url "http://127.0.0.1:$PORT" --server-pid "${PIDS[-1]}")
   PORT=$((PORT + 1))
