@@ -58,7 +58,7 @@ if [ ! -f "$JAR" ] || [ -n "$(find loadgen/pom.xml loadgen/src/main -newer "$JAR
 fi
 for a in "${ARGS[@]:-}"; do
   if [ "$a" = --help ] || [ "$a" = -h ]; then
-    sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     echo
     exec java -jar "$JAR" --help
   fi
