@@ -1,0 +1,151 @@
+package dev.marquee.loadgen;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Server CPU and memory from {@code /proc} of the server processes named by {@code --server-pid}:
+ * user+system time from {@code /proc/<pid>/stat}, resident memory from {@code VmRSS} in {@code
+ * /proc/<pid>/status}. Summed over all PIDs; with none given every reading is absent.
+ */
+final class ServerProbe {
+  /** Clock ticks per second of /proc/<pid>/stat times; 100 on every Linux this runs on. */
+  static final long CLOCK_TICKS = clockTicks();
+
+  private final List<Long> pids;
+
+  ServerProbe(List<Long> pids) {
+    this.pids = List.copyOf(pids);
+  }
+
+  static ServerProbe parse(Options o) {
+    List<Long> pids = new ArrayList<>();
+    for (String raw : o.list("server-pid")) {
+      try {
+        long pid = Long.parseLong(raw);
+        if (!Files.isReadable(Path.of("/proc", Long.toString(pid), "stat"))) {
+          o.problem("--server-pid " + pid + ": no such process on this machine");
+        }
+        pids.add(pid);
+      } catch (NumberFormatException e) {
+        o.problem("--server-pid must be a process id, got '" + raw + "'");
+      }
+    }
+    return new ServerProbe(pids);
+  }
+
+  boolean enabled() {
+    return !pids.isEmpty();
+  }
+
+  List<Long> pids() {
+    return pids;
+  }
+
+  /** Total CPU seconds (user+system) of the server processes so far; NaN without PIDs. */
+  double cpuSeconds() {
+    if (pids.isEmpty()) {
+      return Double.NaN;
+    }
+    long ticks = 0;
+    for (long pid : pids) {
+      ticks += ticks(pid);
+    }
+    return (double) ticks / CLOCK_TICKS;
+  }
+
+  /** Total resident memory of the server processes in KiB; -1 without PIDs. */
+  long rssKib() {
+    if (pids.isEmpty()) {
+      return -1;
+    }
+    long kib = 0;
+    for (long pid : pids) {
+      kib += rss(pid);
+    }
+    return kib;
+  }
+
+  /** CPU from the {@code stat} line: fields 14 and 15, counted after the ")" of the name. */
+  static long ticks(long pid) {
+    String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    // f[0] is field 3 (state), so utime (14) is f[11] and stime (15) is f[12].
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  static long rss(long pid) {
+    for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+      }
+    }
+    return 0;
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      throw new IllegalStateException("server process gone? cannot read " + p, e);
+    }
+  }
+
+  /** A window of server CPU: start it, then read what was spent per unit of work. */
+  final class Window {
+    private final double cpuStart = cpuSeconds();
+    private final long rssStart = rssKib();
+    private double cpuSpent = Double.NaN;
+    private long rssEnd = -1;
+
+    void stop() {
+      cpuSpent = cpuSeconds() - cpuStart;
+      rssEnd = rssKib();
+    }
+
+    double cpuSpent() {
+      return cpuSpent;
+    }
+
+    /**
+     * The window's readings, with CPU per unit of {@code work} in microseconds under {@code key}.
+     */
+    JsonObject json(String key, long work) {
+      JsonObject j = new JsonObject().put("pids", new JsonArray(new ArrayList<Object>(pids)));
+      if (!enabled()) {
+        return j.put("measured", false);
+      }
+      j.put("measured", true)
+          .put("cpuSeconds", Report.round(cpuSpent, 3))
+          .put("rssMiBStart", Report.round(rssStart / 1024.0, 1))
+          .put("rssMiBEnd", Report.round(rssEnd / 1024.0, 1));
+      if (key != null) {
+        j.put(key, work > 0 ? Report.round(cpuSpent * 1e6 / work, 2) : null);
+      }
+      return j;
+    }
+  }
+
+  Window window() {
+    return new Window();
+  }
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      p.waitFor();
+      return Long.parseLong(out);
+    } catch (IOException | NumberFormatException e) {
+      return 100;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 100;
+    }
+  }
+}
