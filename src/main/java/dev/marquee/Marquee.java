@@ -19,6 +19,7 @@ import dev.marquee.ratelimit.RateLimitRoutes;
 import dev.marquee.session.SessionRoutes;
 import dev.marquee.session.SessionService;
 import dev.marquee.store.Database;
+import dev.marquee.web.WebRoutes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -173,6 +174,7 @@ public final class Marquee {
             new RateLimitRoutes(engine.limits(), config.adminToken()),
             new HealthRoutes(readiness),
             new MetricsRoutes(metrics),
+            WebRoutes.fromJar(),
             () -> new WebSocketRoutes(realtime));
     List<HttpVerticle> servers = new ArrayList<>();
     return vertx
