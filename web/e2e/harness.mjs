@@ -2,7 +2,7 @@
 // the machine's PostgreSQL, or the embedded one when that is not reachable), a TCP proxy in front
 // so one origin can outlive a server or move to another, and Debian's Chromium, never a download.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, existsSync, openSync } from 'node:fs';
+import { mkdtempSync, existsSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
@@ -79,10 +79,18 @@ export function redisReachable() {
   });
 }
 
+// Server directories (logs, data) go when the suite ends, unless E2E_KEEP=1 to read the logs.
+const homes = new Set();
+process.on('exit', () => {
+  if (process.env.E2E_KEEP === '1') return;
+  for (const h of homes) rmSync(h, { recursive: true, force: true });
+});
+
 /** `java -jar target/marquee.jar`, resolved once /health/ready answers 200. */
 export async function startServer(env = {}, { dir } = {}) {
   if (!existsSync(JAR)) throw new Error(`${JAR} is missing: run mvn package first`);
   const home = dir ?? mkdtempSync(join(tmpdir(), 'marquee-e2e-'));
+  homes.add(home);
   const port = await freePort();
   const out = openSync(join(home, `server-${port}.log`), 'a');
   const child = spawn(JAVA, ['-jar', JAR], {
@@ -209,4 +217,61 @@ export async function newPage(browser, { viewport = { width: 1280, height: 720 }
 
 export function sleep(ms) {
   return new Promise((ok) => setTimeout(ok, ms));
+}
+
+/** Retries `check` (which throws until satisfied) for up to `ms`; the last failure is thrown. */
+export async function eventually(check, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await sleep(100);
+    }
+  }
+}
+
+/** Opens /display (a new session) and returns the page and its code once joined. */
+export async function openDisplay(browser, base, options) {
+  const page = await newPage(browser, options);
+  await page.goto(base + '/display');
+  await page.waitForURL(/\/display\/[2-9A-HJKMNP-Z]{6}$/);
+  await live(page);
+  const code = (await page.getByTestId('session-code').textContent()).trim();
+  return { page, code };
+}
+
+/** Opens /c/{code} as `name` and returns the page once joined. */
+export async function openController(browser, base, code, name, options = { viewport: { width: 390, height: 844 } }) {
+  const page = await newPage(browser, options);
+  await page.goto(`${base}/c/${code}`);
+  await page.getByTestId('name-input').fill(name);
+  await page.getByTestId('join-button').click();
+  await live(page);
+  return page;
+}
+
+export function live(page, ms = 15_000) {
+  return page.locator('[data-testid=connection-state][data-state=open]').waitFor({ timeout: ms });
+}
+
+/** Types and sends; resolves once the server acknowledged it (the outbox row says sent). */
+export async function send(page, text) {
+  await page.getByTestId('send-text').fill(text);
+  await page.getByTestId('send-button').click();
+  await page.locator('[data-testid=outbox] li[data-state=sent]').filter({ hasText: text.slice(0, 40) }).first().waitFor();
+}
+
+/** What the display shows, oldest first: the earlier messages, then the newest. */
+export async function displayed(page) {
+  const latest = await page.getByTestId('display-latest').textContent();
+  const previous = await page.locator('[data-testid=display-previous] .text').allTextContents();
+  return [...previous.reverse(), latest];
+}
+
+export async function screenshot(page, name) {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (!dir) return;
+  await page.screenshot({ path: join(dir, `${name}.png`) });
 }
