@@ -112,7 +112,7 @@ describe('the web app', () => {
     await bob.getByTestId('history-search').fill('alice');
     await bob.getByTestId('history-search').press('Enter');
     await eventually(async () => assert.deepEqual(await bob.locator('[data-testid=history-list] mark').allTextContents(), ['Alice', 'Alice']));
-    await screenshot(bob, 'controller');
+    await screenshot(bob, 'controller', { fullPage: true });
     for (const page of [display, second, alice, bob]) assert.deepEqual(page.consoleErrors(), []);
   });
 
@@ -151,7 +151,9 @@ describe('the web app', () => {
     const seconds = Number(/in (\d+) s/.exec(await hint.textContent())[1]);
     assert.ok(seconds >= 1 && seconds <= 60, `wait of ${seconds} s`);
     assert.equal(await eager.getByTestId('send-button').isDisabled(), true);
-    await screenshot(eager, 'controller-rate-limited');
+    // The refused text is back in the box, ready for when the wait is over.
+    assert.equal(await eager.getByTestId('send-text').inputValue(), 'one too many');
+    await screenshot(eager, 'controller-rate-limited', { clip: { x: 0, y: 0, width: 390, height: 640 } });
     // The refused message never reached the display.
     await eventually(async () => assert.equal(await display.getByTestId('display-latest').textContent(), `message ${RATE_LIMIT}`));
     assert.deepEqual(eager.consoleErrors(), []);

@@ -270,8 +270,8 @@ export async function displayed(page) {
   return [...previous.reverse(), latest];
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, options = {}) {
   const dir = process.env.SCREENSHOT_DIR;
   if (!dir) return;
-  await page.screenshot({ path: join(dir, `${name}.png`) });
+  await page.screenshot({ path: join(dir, `${name}.png`), ...options });
 }

@@ -60,6 +60,11 @@ function Controller({ code, name, onRename }: { code: string; name: string; onRe
   const live = status.state === 'open';
   const canSend = live && !blocked && text.trim().length > 0 && !tooLong;
 
+  // A refused message comes back into the box, ready to send again, unless something new is there.
+  useEffect(() => {
+    if (outbox.lastRefused) setText((t) => (t === '' ? outbox.lastRefused!.text : t));
+  }, [outbox.lastRefused]);
+
   if (status.state === 'ended' || status.state === 'not_found' || status.state === 'kicked') {
     return <SessionOver code={code} state={status.state} reason={status.ended?.reason} />;
   }

@@ -19,6 +19,8 @@ export interface Outbox {
   send: (text: string) => boolean;
   /** While rate limited: when sending is allowed again (epoch ms). */
   blockedUntil: number | null;
+  /** The latest refused message, so its text can be offered again. */
+  lastRefused: OutboxItem | null;
 }
 
 const REASONS: Record<string, string> = {
@@ -39,7 +41,9 @@ const REASONS: Record<string, string> = {
 export function useOutbox(client: MarqueeClient | null): Outbox {
   const [items, setItems] = useState<OutboxItem[]>([]);
   const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
+  const [lastRefused, setLastRefused] = useState<OutboxItem | null>(null);
   const mine = useRef<string | null>(null);
+  const sent = useRef(new Map<string, string>());
 
   useEffect(() => {
     if (!client) return;
@@ -58,7 +62,10 @@ export function useOutbox(client: MarqueeClient | null): Outbox {
       client.on('ack', (a) => update((i) => i.ref === a.ref, { state: 'sent', seq: a.seq })),
       client.on('error', (e) => {
         if (!e.ref) return;
-        update((i) => i.ref === e.ref, { state: 'refused', reason: REASONS[e.code] ?? e.message });
+        const reason = REASONS[e.code] ?? e.message;
+        update((i) => i.ref === e.ref, { state: 'refused', reason });
+        const text = sent.current.get(e.ref);
+        if (text !== undefined) setLastRefused({ ref: e.ref, text, state: 'refused', reason, at: Date.now() });
         if (e.code === 'rate_limited' && e.retryAfterMs) setBlockedUntil(Date.now() + e.retryAfterMs);
       }),
       client.on('state', (s) => {
@@ -89,11 +96,13 @@ export function useOutbox(client: MarqueeClient | null): Outbox {
     (text: string) => {
       const ref = client?.send(text);
       if (!ref) return false;
+      sent.current.set(ref, text);
+      if (sent.current.size > 100) sent.current.delete(sent.current.keys().next().value!);
       setItems((list) => [...list.slice(-49), { ref, text, state: 'sending', at: Date.now() }]);
       return true;
     },
     [client],
   );
 
-  return { items, send, blockedUntil };
+  return { items, send, blockedUntil, lastRefused };
 }
