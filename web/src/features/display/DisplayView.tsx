@@ -26,7 +26,7 @@ export function DisplayView({ code }: { code: string }) {
   }, [code]);
 
   if (status.state === 'ended' || status.state === 'not_found' || status.state === 'kicked') {
-    return <SessionOver code={code} state={status.state} reason={status.ended?.reason} />;
+    return <SessionOver code={code} state={status.state} reason={status.ended?.reason} display />;
   }
 
   const latest = messages[messages.length - 1];

@@ -76,7 +76,7 @@ const END_TEXT: Record<string, string> = {
 };
 
 /** The whole screen once the session is over (or was never there). */
-export function SessionOver({ code, state, reason }: { code: string; state: ConnectionState; reason?: string }) {
+export function SessionOver({ code, state, reason, display = false }: { code: string; state: ConnectionState; reason?: string; display?: boolean }) {
   const notFound = state === 'not_found';
   return (
     <div className="over" role="alert" data-testid="session-over">
@@ -88,9 +88,16 @@ export function SessionOver({ code, state, reason }: { code: string; state: Conn
             ? 'The session owner removed this device.'
             : (reason && END_TEXT[reason]) ?? 'Thanks for taking part.'}
       </p>
-      <a className="button" href="/">
-        Back to start
-      </a>
+      <p className="over-actions">
+        {display && (
+          <a className="button primary" href="/display">
+            Start a new session
+          </a>
+        )}
+        <a className="button" href="/">
+          Back to start
+        </a>
+      </p>
     </div>
   );
 }
