@@ -111,7 +111,9 @@ describe('the web app', () => {
     await screenshot(display, 'display');
     await bob.getByTestId('history-search').fill('alice');
     await bob.getByTestId('history-search').press('Enter');
-    await eventually(async () => assert.deepEqual(await bob.locator('[data-testid=history-list] mark').allTextContents(), ['Alice', 'Alice']));
+    await eventually(async () =>
+      assert.deepEqual(await bob.locator('[data-testid=history-list] mark').allTextContents(), ['Alice', 'Alice']),
+    );
     await screenshot(bob, 'controller', { fullPage: true });
     for (const page of [display, second, alice, bob]) assert.deepEqual(page.consoleErrors(), []);
   });
@@ -132,7 +134,9 @@ describe('the web app', () => {
     assert.match(await display.locator('.latest figcaption').textContent(), /<i>Mallory<\/i>/);
     assert.equal(dialogs, 0);
     // The history list and the sender's own list show it literally too.
-    await eventually(async () => assert.equal(await mallory.locator('[data-testid=history-list] .text').first().textContent(), html));
+    await eventually(async () =>
+      assert.equal(await mallory.locator('[data-testid=history-list] .text').first().textContent(), html),
+    );
     assert.equal(await mallory.locator('[data-testid=history-list] b, [data-testid=outbox] b').count(), 0);
     assert.deepEqual(display.consoleErrors(), []);
   });
@@ -155,7 +159,9 @@ describe('the web app', () => {
     assert.equal(await eager.getByTestId('send-text').inputValue(), 'one too many');
     await screenshot(eager, 'controller-rate-limited', { clip: { x: 0, y: 0, width: 390, height: 640 } });
     // The refused message never reached the display.
-    await eventually(async () => assert.equal(await display.getByTestId('display-latest').textContent(), `message ${RATE_LIMIT}`));
+    await eventually(async () =>
+      assert.equal(await display.getByTestId('display-latest').textContent(), `message ${RATE_LIMIT}`),
+    );
     assert.deepEqual(eager.consoleErrors(), []);
   });
 
@@ -177,7 +183,10 @@ describe('the web app', () => {
     const { page: display, code } = await openDisplay(browser, base);
     const token = await display.evaluate((c) => localStorage.getItem(`marquee.owner.${c}`), code);
     const phone = await openController(browser, base, code, 'Last one');
-    const r = await fetch(`${base}/api/session/${code}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    const r = await fetch(`${base}/api/session/${code}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+    });
     assert.equal(r.status, 200);
     for (const p of [display, phone]) {
       await p.getByTestId('session-over').filter({ hasText: 'This session has ended' }).waitFor();

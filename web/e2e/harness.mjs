@@ -54,10 +54,14 @@ export function dropDatabase(url) {
   if (!url) return;
   const name = url.slice(url.lastIndexOf('/') + 1);
   try {
-    execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], {
-      stdio: 'pipe',
-      timeout: 10_000,
-    });
+    execFileSync(
+      'psql',
+      ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`],
+      {
+        stdio: 'pipe',
+        timeout: 10_000,
+      },
+    );
   } catch {
     // A leftover database is harmless: every name is unique.
   }
@@ -260,7 +264,11 @@ export function live(page, ms = 15_000) {
 export async function send(page, text) {
   await page.getByTestId('send-text').fill(text);
   await page.getByTestId('send-button').click();
-  await page.locator('[data-testid=outbox] li[data-state=sent]').filter({ hasText: text.slice(0, 40) }).first().waitFor();
+  await page
+    .locator('[data-testid=outbox] li[data-state=sent]')
+    .filter({ hasText: text.slice(0, 40) })
+    .first()
+    .waitFor();
 }
 
 /** What the display shows, oldest first: the earlier messages, then the newest. */

@@ -1,7 +1,16 @@
 // A session that nobody talks to: the display warns with a countdown, then says it is over.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dropDatabase, freshDatabase, launchBrowser, openController, openDisplay, screenshot, send, startServer } from './harness.mjs';
+import {
+  dropDatabase,
+  freshDatabase,
+  launchBrowser,
+  openController,
+  openDisplay,
+  screenshot,
+  send,
+  startServer,
+} from './harness.mjs';
 
 let server;
 let browser;
@@ -32,7 +41,7 @@ test('the inactivity warning counts down, and a message lifts it', { timeout: 60
   assert.match(first, /this session ends in 0:(0\d|1[0-2]) unless someone sends one/);
   // It counts down while on screen.
   await display.waitForFunction(
-    (before) => document.querySelector('[data-testid=inactivity-warning] strong')?.textContent !== before,
+    (before) => globalThis.document.querySelector('[data-testid=inactivity-warning] strong')?.textContent !== before,
     /in (\d+:\d\d)/.exec(first)[1],
     { timeout: 5_000 },
   );

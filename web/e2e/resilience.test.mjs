@@ -40,17 +40,24 @@ test('display and controller carry on through a server restart, showing nothing 
   let server = await startServer(env);
   const dir = server.dir;
   const proxy = await startProxy(server.port);
-  cleanup.push(() => proxy.close(), () => server.stop());
+  cleanup.push(
+    () => proxy.close(),
+    () => server.stop(),
+  );
 
   const { page: display, code } = await openDisplay(browser, proxy.url);
   const phone = await openController(browser, proxy.url, code, 'Survivor');
   await send(phone, 'before the restart 1');
   await send(phone, 'before the restart 2');
-  await eventually(async () => assert.deepEqual(await displayed(display), ['before the restart 1', 'before the restart 2']));
+  await eventually(async () =>
+    assert.deepEqual(await displayed(display), ['before the restart 1', 'before the restart 2']),
+  );
 
   proxy.setTarget(null); // new connections refused while it is down, as a stopped server's are
   await server.stop(); // SIGTERM: clients are told to reconnect
-  await eventually(async () => assert.equal(await display.getByTestId('connection-state').getAttribute('data-state'), 'reconnecting'));
+  await eventually(async () =>
+    assert.equal(await display.getByTestId('connection-state').getAttribute('data-state'), 'reconnecting'),
+  );
   server = await startServer(env, { dir }); // same database, same data directory
   proxy.setTarget(server.port);
 
@@ -97,7 +104,10 @@ test('display and controller move to another instance when theirs shuts down', T
     REDIS_KEY_PREFIX: `e2e${Date.now().toString(36)}`,
   };
   const [a, b] = await Promise.all([startServer(env), startServer(env)]);
-  cleanup.push(() => a.stop(), () => b.stop());
+  cleanup.push(
+    () => a.stop(),
+    () => b.stop(),
+  );
   const proxy = await startProxy(a.port);
   cleanup.push(() => proxy.close());
 

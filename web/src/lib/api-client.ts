@@ -119,7 +119,7 @@ export class MarqueeApi {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-    } catch (e) {
+    } catch {
       throw new ApiError(0, 'network', 'The server cannot be reached.');
     }
     const text = await response.text();

@@ -32,4 +32,3 @@ export class FakeSocket implements SocketLike {
     this.onclose?.({ code, reason: '' });
   }
 }
-

@@ -16,7 +16,16 @@ export function ControllerView({ code }: { code: string }) {
   useEffect(() => {
     document.title = `${code} · Marquee`;
   }, [code]);
-  if (name === null) return <NameForm code={code} onDone={(n) => { saveName(n); setName(n); }} />;
+  if (name === null)
+    return (
+      <NameForm
+        code={code}
+        onDone={(n) => {
+          saveName(n);
+          setName(n);
+        }}
+      />
+    );
   return <Controller code={code} name={name} onRename={() => setName(null)} />;
 }
 
@@ -35,7 +44,16 @@ function NameForm({ code, onDone }: { code: string; onDone: (name: string) => vo
           Join <span className="code-inline">{code}</span>
         </h1>
         <label htmlFor={id}>Your name</label>
-        <input id={id} autoFocus required maxLength={64} autoComplete="nickname" value={draft} onChange={(e) => setDraft(e.target.value)} data-testid="name-input" />
+        <input
+          id={id}
+          autoFocus
+          required
+          maxLength={64}
+          autoComplete="nickname"
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          data-testid="name-input"
+        />
         <p className="muted">Shown next to your messages on the screen.</p>
         <button type="submit" className="primary" data-testid="join-button">
           Join
@@ -49,8 +67,9 @@ function Controller({ code, name, onRename }: { code: string; name: string; onRe
   const [client, status] = useSessionClient(code, 'controller', name);
   const messages = useLiveMessages(client, code, 20);
   const presence = usePresence(client, code);
-  const outbox = useOutbox(client);
   const [text, setText] = useState('');
+  // A refused message comes back into the box, ready to send again, unless something new is there.
+  const outbox = useOutbox(client, { onRefused: (refusedText) => setText((t) => (t === '' ? refusedText : t)) });
   const textId = useId();
   const counterId = useId();
   const waitMs = useCountdown(outbox.blockedUntil);
@@ -59,11 +78,6 @@ function Controller({ code, name, onRename }: { code: string; name: string; onRe
   const tooLong = length > MAX_TEXT;
   const live = status.state === 'open';
   const canSend = live && !blocked && text.trim().length > 0 && !tooLong;
-
-  // A refused message comes back into the box, ready to send again, unless something new is there.
-  useEffect(() => {
-    if (outbox.lastRefused) setText((t) => (t === '' ? outbox.lastRefused!.text : t));
-  }, [outbox.lastRefused]);
 
   if (status.state === 'ended' || status.state === 'not_found' || status.state === 'kicked') {
     return <SessionOver code={code} state={status.state} reason={status.ended?.reason} />;

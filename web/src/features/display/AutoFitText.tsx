@@ -5,7 +5,19 @@ import { useLayoutEffect, useRef, type ReactNode } from 'react';
  * neither overflows down nor sideways, found by bisection on every text or box change. Long words
  * wrap anywhere rather than overflow.
  */
-export function AutoFitText({ text, children, min = 16, max = 320, testId }: { text: string; children?: ReactNode; min?: number; max?: number; testId?: string }) {
+export function AutoFitText({
+  text,
+  children,
+  min = 16,
+  max = 320,
+  testId,
+}: {
+  text: string;
+  children?: ReactNode;
+  min?: number;
+  max?: number;
+  testId?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const inner = useRef<HTMLDivElement>(null);
 

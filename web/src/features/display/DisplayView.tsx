@@ -38,7 +38,13 @@ export function DisplayView({ code }: { code: string }) {
         <ConnectionBadge state={status.state} />
         <PresenceCounts counts={presence.counts} />
         <ThemeSwitch />
-        <button type="button" className="ghost" onClick={fullscreen.toggle} aria-pressed={fullscreen.on} title="Full screen (F)">
+        <button
+          type="button"
+          className="ghost"
+          onClick={fullscreen.toggle}
+          aria-pressed={fullscreen.on}
+          title="Full screen (F)"
+        >
           {fullscreen.on ? 'Exit full screen' : 'Full screen'}
         </button>
       </header>
@@ -96,7 +102,14 @@ function useFullscreen() {
   }, []);
   useEffect(() => {
     const key = (e: KeyboardEvent) => {
-      if (e.key.toLowerCase() === 'f' && !e.ctrlKey && !e.metaKey && !e.altKey && !(e.target instanceof HTMLInputElement)) toggle();
+      if (
+        e.key.toLowerCase() === 'f' &&
+        !e.ctrlKey &&
+        !e.metaKey &&
+        !e.altKey &&
+        !(e.target instanceof HTMLInputElement)
+      )
+        toggle();
     };
     window.addEventListener('keydown', key);
     return () => window.removeEventListener('keydown', key);

@@ -29,7 +29,15 @@ export function QrCode({ value, label }: { value: string; label: string }) {
     return { size: qr.size, path: qrPath(qr.data) };
   }, [value]);
   return (
-    <svg className="qr" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label} shapeRendering="crispEdges" data-testid="qr-code" data-value={value}>
+    <svg
+      className="qr"
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label={label}
+      shapeRendering="crispEdges"
+      data-testid="qr-code"
+      data-value={value}
+    >
       <rect width={size} height={size} fill="#fff" />
       <path d={path} fill="#000" />
     </svg>

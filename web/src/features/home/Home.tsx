@@ -30,7 +30,15 @@ export function Home() {
         <section className="card" aria-labelledby="start-title">
           <h2 id="start-title">Show messages</h2>
           <p>Open this on the TV, projector or OBS browser source. It shows a code and a QR code to join.</p>
-          <a className="button primary" href="/display" onClick={(e) => { e.preventDefault(); navigate('/display'); }} data-testid="start-display">
+          <a
+            className="button primary"
+            href="/display"
+            onClick={(e) => {
+              e.preventDefault();
+              navigate('/display');
+            }}
+            data-testid="start-display"
+          >
             Start a display
           </a>
         </section>

@@ -6,7 +6,15 @@ import { formatDuration, Highlighted, timeOf } from './components';
  * The session's history: newest first in pages, a full-text search whose matches are marked, and
  * stats. `changeKey` (the newest seq) refreshes it as messages arrive.
  */
-export function HistoryPanel({ code, changeKey, pageSize = 10 }: { code: string; changeKey?: unknown; pageSize?: number }) {
+export function HistoryPanel({
+  code,
+  changeKey,
+  pageSize = 10,
+}: {
+  code: string;
+  changeKey?: unknown;
+  pageSize?: number;
+}) {
   const h = useMessageHistory(code, { pageSize, changeKey });
   const [draft, setDraft] = useState('');
   const searchId = useId();
@@ -39,12 +47,17 @@ export function HistoryPanel({ code, changeKey, pageSize = 10 }: { code: string;
       </form>
       {h.stats && (
         <p className="stats muted" data-testid="history-stats">
-          {h.stats.count} message{h.stats.count === 1 ? '' : 's'} from {h.stats.senders} sender{h.stats.senders === 1 ? '' : 's'}
+          {h.stats.count} message{h.stats.count === 1 ? '' : 's'} from {h.stats.senders} sender
+          {h.stats.senders === 1 ? '' : 's'}
           {h.stats.durationMs > 0 && <> over {formatDuration(h.stats.durationMs)}</>}
           {h.stats.bySender.length > 0 && (
             <>
               {' '}
-              · most active: {h.stats.bySender.slice(0, 3).map((s) => `${s.name} (${s.count})`).join(', ')}
+              · most active:{' '}
+              {h.stats.bySender
+                .slice(0, 3)
+                .map((s) => `${s.name} (${s.count})`)
+                .join(', ')}
             </>
           )}
         </p>
@@ -63,7 +76,8 @@ export function HistoryPanel({ code, changeKey, pageSize = 10 }: { code: string;
         {h.result?.messages.map((m) => (
           <li key={m.seq}>
             <span className="meta">
-              <span className="who">{m.from.name}</span> <time dateTime={new Date(m.ts).toISOString()}>{timeOf(m.ts)}</time>{' '}
+              <span className="who">{m.from.name}</span>{' '}
+              <time dateTime={new Date(m.ts).toISOString()}>{timeOf(m.ts)}</time>{' '}
               <span className="muted">#{m.seq}</span>
             </span>
             <span className="text">
@@ -72,7 +86,9 @@ export function HistoryPanel({ code, changeKey, pageSize = 10 }: { code: string;
           </li>
         ))}
       </ol>
-      {h.result && h.result.messages.length === 0 && <p className="muted">{h.query ? 'Nothing found.' : 'No messages yet.'}</p>}
+      {h.result && h.result.messages.length === 0 && (
+        <p className="muted">{h.query ? 'Nothing found.' : 'No messages yet.'}</p>
+      )}
       <nav className="pager" aria-label="History pages">
         <button type="button" onClick={() => h.setPage(h.page - 1)} disabled={h.page <= 1}>
           Newer

@@ -16,7 +16,13 @@ const STATE_TEXT: Record<ConnectionState, string> = {
 /** The connection as a small badge; announced to screen readers when it changes. */
 export function ConnectionBadge({ state }: { state: ConnectionState }) {
   return (
-    <span className={`badge badge-${state}`} role="status" aria-live="polite" data-testid="connection-state" data-state={state}>
+    <span
+      className={`badge badge-${state}`}
+      role="status"
+      aria-live="polite"
+      data-testid="connection-state"
+      data-state={state}
+    >
       <span className="dot" aria-hidden="true" />
       {STATE_TEXT[state]}
     </span>
@@ -28,11 +34,15 @@ export function PresenceCounts({ counts }: { counts: Counts }) {
   return (
     <span className="counts">
       <span>
-        <span data-testid="presence-controller" className="count">{counts.controller}</span>{' '}
+        <span data-testid="presence-controller" className="count">
+          {counts.controller}
+        </span>{' '}
         {counts.controller === 1 ? 'controller' : 'controllers'}
       </span>
       <span>
-        <span data-testid="presence-display" className="count">{counts.display}</span>{' '}
+        <span data-testid="presence-display" className="count">
+          {counts.display}
+        </span>{' '}
         {counts.display === 1 ? 'display' : 'displays'}
       </span>
     </span>
@@ -44,9 +54,13 @@ export function useCountdown(until: number | null): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (until === null) return;
-    setNow(Date.now());
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
+    const tick = () => setNow(Date.now());
+    const first = setTimeout(tick, 0);
+    const t = setInterval(tick, 1000);
+    return () => {
+      clearTimeout(first);
+      clearInterval(t);
+    };
   }, [until]);
   return until === null ? 0 : Math.max(0, until - now);
 }
@@ -76,7 +90,17 @@ const END_TEXT: Record<string, string> = {
 };
 
 /** The whole screen once the session is over (or was never there). */
-export function SessionOver({ code, state, reason, display = false }: { code: string; state: ConnectionState; reason?: string; display?: boolean }) {
+export function SessionOver({
+  code,
+  state,
+  reason,
+  display = false,
+}: {
+  code: string;
+  state: ConnectionState;
+  reason?: string;
+  display?: boolean;
+}) {
   const notFound = state === 'not_found';
   return (
     <div className="over" role="alert" data-testid="session-over">
@@ -86,7 +110,7 @@ export function SessionOver({ code, state, reason, display = false }: { code: st
           ? `There is no session with the code ${code}. Check the code on the screen.`
           : state === 'kicked'
             ? 'The session owner removed this device.'
-            : (reason && END_TEXT[reason]) ?? 'Thanks for taking part.'}
+            : ((reason && END_TEXT[reason]) ?? 'Thanks for taking part.')}
       </p>
       <p className="over-actions">
         {display && (
@@ -105,11 +129,7 @@ export function SessionOver({ code, state, reason, display = false }: { code: st
 /** Text with searched words marked; segments are plain text, never markup. */
 export function Highlighted({ text, segments }: { text: string; segments?: Segment[] }) {
   if (!segments || segments.length === 0) return <>{text}</>;
-  return (
-    <>
-      {segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
-    </>
-  );
+  return <>{segments.map((s, i) => (s.match ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}</>;
 }
 
 export function timeOf(ts: number | string): string {

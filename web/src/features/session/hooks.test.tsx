@@ -30,9 +30,10 @@ function connected() {
   return { client, last, sockets };
 }
 
-const flush = () => act(async () => {
-  await vi.advanceTimersByTimeAsync(400);
-});
+const flush = () =>
+  act(async () => {
+    await vi.advanceTimersByTimeAsync(400);
+  });
 
 describe('mergeBySeq', () => {
   it('orders by seq, keeps each seq once and only the newest', () => {
@@ -103,7 +104,12 @@ describe('session hooks', () => {
     const before = urls.length;
     act(() => {
       for (let i = 0; i < 5; i++) {
-        last().frame({ type: 'presence', event: 'join', user: { clientId: `c${i}`, name: `P${i}`, role: 'controller' }, counts: { controller: 2 + i, display: 1 } });
+        last().frame({
+          type: 'presence',
+          event: 'join',
+          user: { clientId: `c${i}`, name: `P${i}`, role: 'controller' },
+          counts: { controller: 2 + i, display: 1 },
+        });
       }
     });
     await flush();
@@ -167,9 +173,12 @@ describe('session hooks', () => {
       '/history/stats': { count: 3, firstAt: null, lastAt: null, durationMs: 0, senders: 1, bySender: [] },
     });
     const api = new MarqueeApi('', fetchImpl);
-    const { result, rerender } = renderHook(({ key }) => useMessageHistory('K7QX2M', { pageSize: 1, changeKey: key }, api), {
-      initialProps: { key: 1 },
-    });
+    const { result, rerender } = renderHook(
+      ({ key }) => useMessageHistory('K7QX2M', { pageSize: 1, changeKey: key }, api),
+      {
+        initialProps: { key: 1 },
+      },
+    );
     await flush();
     expect(result.current.result?.messages[0].seq).toBe(1);
     expect(result.current.pageCount).toBe(3);

@@ -8,7 +8,12 @@ import { api as defaultApi, type MarqueeApi } from '../../lib/api-client';
  * recent history from HTTP whenever the socket could not fill a gap (first join, a gap too old to
  * replay, a new epoch, which also throws away what was shown).
  */
-export function useLiveMessages(client: MarqueeClient | null, code: string, keep = 50, api: MarqueeApi = defaultApi): ChatMessage[] {
+export function useLiveMessages(
+  client: MarqueeClient | null,
+  code: string,
+  keep = 50,
+  api: MarqueeApi = defaultApi,
+): ChatMessage[] {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
 
   useEffect(() => {

@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api as defaultApi, ApiError, type HistoryPage, type HistoryStats, type MarqueeApi } from '../../lib/api-client';
+import {
+  api as defaultApi,
+  ApiError,
+  type HistoryPage,
+  type HistoryStats,
+  type MarqueeApi,
+} from '../../lib/api-client';
 
 export interface MessageHistory {
   /** The search in force ('' = plain pages, newest first). */
@@ -27,29 +33,32 @@ export function useMessageHistory(
 ): MessageHistory {
   const [query, setQuery] = useState('');
   const [page, setPage] = useState(1);
+  const [answer, setAnswer] = useState<{ key: string; error: string | null } | null>(null);
   const [result, setResult] = useState<HistoryPage | null>(null);
   const [stats, setStats] = useState<HistoryStats | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
-  const request = useRef(0);
+  const key = JSON.stringify([code, query, page, pageSize, tick]);
+  // Loading until the answer to exactly this request is in.
+  const loading = answer?.key !== key;
 
   useEffect(() => {
-    const id = ++request.current;
-    setLoading(true);
+    let current = true; // a newer request answers instead
     const load = query ? api.search(code, query, page, pageSize) : api.historyPage(code, page, pageSize);
     load
       .then((r) => {
-        if (id !== request.current) return; // a newer request answers instead
+        if (!current) return;
         setResult(r);
-        setError(null);
+        setAnswer({ key, error: null });
       })
       .catch((e: unknown) => {
-        if (id !== request.current) return;
-        setError(e instanceof ApiError ? e.message : 'History could not be loaded.');
-      })
-      .finally(() => id === request.current && setLoading(false));
-  }, [api, code, query, page, pageSize, tick]);
+        if (!current) return;
+        setAnswer({ key, error: e instanceof ApiError ? e.message : 'History could not be loaded.' });
+      });
+    return () => {
+      current = false;
+    };
+  }, [api, code, query, page, pageSize, key]);
+  const error = answer?.key === key ? answer.error : null;
 
   useEffect(() => {
     let alive = true;

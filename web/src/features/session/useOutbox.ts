@@ -19,8 +19,6 @@ export interface Outbox {
   send: (text: string) => boolean;
   /** While rate limited: when sending is allowed again (epoch ms). */
   blockedUntil: number | null;
-  /** The latest refused message, so its text can be offered again. */
-  lastRefused: OutboxItem | null;
 }
 
 const REASONS: Record<string, string> = {
@@ -38,10 +36,16 @@ const REASONS: Record<string, string> = {
  * (refused, with the reason and, when rate limited, the wait). A message in flight when the
  * connection drops is `unconfirmed` until it shows up from the server after the reconnect.
  */
-export function useOutbox(client: MarqueeClient | null): Outbox {
+export function useOutbox(
+  client: MarqueeClient | null,
+  { onRefused }: { onRefused?: (text: string, reason: string) => void } = {},
+): Outbox {
   const [items, setItems] = useState<OutboxItem[]>([]);
   const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
-  const [lastRefused, setLastRefused] = useState<OutboxItem | null>(null);
+  const refused = useRef(onRefused);
+  useEffect(() => {
+    refused.current = onRefused;
+  });
   const mine = useRef<string | null>(null);
   const sent = useRef(new Map<string, string>());
 
@@ -65,7 +69,7 @@ export function useOutbox(client: MarqueeClient | null): Outbox {
         const reason = REASONS[e.code] ?? e.message;
         update((i) => i.ref === e.ref, { state: 'refused', reason });
         const text = sent.current.get(e.ref);
-        if (text !== undefined) setLastRefused({ ref: e.ref, text, state: 'refused', reason, at: Date.now() });
+        if (text !== undefined) refused.current?.(text, reason);
         if (e.code === 'rate_limited' && e.retryAfterMs) setBlockedUntil(Date.now() + e.retryAfterMs);
       }),
       client.on('state', (s) => {
@@ -104,5 +108,5 @@ export function useOutbox(client: MarqueeClient | null): Outbox {
     [client],
   );
 
-  return { items, send, blockedUntil, lastRefused };
+  return { items, send, blockedUntil };
 }

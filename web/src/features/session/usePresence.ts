@@ -49,7 +49,8 @@ export function usePresence(client: MarqueeClient | null, code: string, api: Mar
         refresh();
       }),
     ];
-    if (client.joined) setCounts(client.joined.presence);
+    // Mounted after the join (a panel opened later): start from the counts the join brought.
+    void Promise.resolve().then(() => alive.current && client.joined && setCounts(client.joined.presence));
     fetchUsers();
     return () => {
       alive.current = false;

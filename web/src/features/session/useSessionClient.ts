@@ -7,7 +7,7 @@ export interface SessionStatus {
   state: ConnectionState;
   joined: JoinedFrame | null;
   /** The inactivity warning in force, cleared by the next message. */
-  warning: WarningFrame & { receivedAt: number } | null;
+  warning: (WarningFrame & { receivedAt: number }) | null;
   ended: EndedFrame | null;
   /** Wait before the next attempt while reconnecting. */
   retryInMs?: number;
@@ -19,7 +19,12 @@ export interface SessionStatus {
  */
 export function useSessionClient(code: string, role: Role, name: string | null): [MarqueeClient | null, SessionStatus] {
   const [client, setClient] = useState<MarqueeClient | null>(null);
-  const [status, setStatus] = useState<SessionStatus>({ state: 'connecting', joined: null, warning: null, ended: null });
+  const [status, setStatus] = useState<SessionStatus>({
+    state: 'connecting',
+    joined: null,
+    warning: null,
+    ended: null,
+  });
 
   useEffect(() => {
     if (name === null) return;
@@ -30,7 +35,6 @@ export function useSessionClient(code: string, role: Role, name: string | null):
       name,
       clientId: clientId(),
     });
-    setStatus({ state: 'connecting', joined: null, warning: null, ended: null });
     const offs = [
       c.on('state', (state, detail) =>
         setStatus((s) => ({ ...s, state, retryInMs: detail.retryInMs, joined: state === 'open' ? s.joined : null })),
@@ -46,6 +50,9 @@ export function useSessionClient(code: string, role: Role, name: string | null):
     window.addEventListener('online', now);
     document.addEventListener('visibilitychange', visible);
     c.start();
+    // The client is the external system here: it must live exactly as long as this effect (so
+    // StrictMode's mount-unmount-mount makes and stops one), and the view needs it to listen.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setClient(c);
     return () => {
       offs.forEach((off) => off());
