@@ -22,6 +22,7 @@ import dev.marquee.retention.RetentionSweep;
 import dev.marquee.session.SessionRoutes;
 import dev.marquee.session.SessionService;
 import dev.marquee.store.Database;
+import dev.marquee.web.WebRoutes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -192,6 +193,7 @@ public final class Marquee {
                 clock),
             new HealthRoutes(readiness),
             new MetricsRoutes(metrics),
+            WebRoutes.fromJar(),
             () -> new WebSocketRoutes(realtime));
     List<HttpVerticle> servers = new ArrayList<>();
     return vertx

@@ -14,6 +14,7 @@ import dev.marquee.presence.PresenceRoutes;
 import dev.marquee.ratelimit.HttpRateLimit;
 import dev.marquee.ratelimit.RateLimitRoutes;
 import dev.marquee.session.SessionRoutes;
+import dev.marquee.web.WebRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -56,6 +57,7 @@ public final class HttpVerticle extends VerticleBase {
       AnalyticsRoutes analytics,
       HealthRoutes health,
       MetricsRoutes metrics,
+      WebRoutes web,
       Supplier<WebSocketRoutes> webSocket) {}
 
   private final Config.Http config;
@@ -88,6 +90,7 @@ public final class HttpVerticle extends VerticleBase {
     routes.analytics().mount(router);
     webSocket = routes.webSocket().get();
     webSocket.mount(router);
+    routes.web().mount(router);
     router.route().handler(ctx -> ctx.fail(new ApiException(404, "not_found", "no such endpoint")));
     router.route().failureHandler(HttpVerticle::failure);
 
@@ -140,7 +143,10 @@ public final class HttpVerticle extends VerticleBase {
   private static void securityHeaders(RoutingContext ctx) {
     ctx.response()
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer");
+        .putHeader("Referrer-Policy", "no-referrer")
+        // The web app's pages replace this with their own policy (dev.marquee.web.WebRoutes).
+        .putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+        .putHeader("X-Frame-Options", "DENY");
     ctx.next();
   }
 
