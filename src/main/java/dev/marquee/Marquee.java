@@ -14,6 +14,8 @@ import dev.marquee.metrics.Metrics;
 import dev.marquee.metrics.MetricsRoutes;
 import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRoutes;
+import dev.marquee.profile.ProfileRoutes;
+import dev.marquee.profile.Profiles;
 import dev.marquee.ratelimit.HttpRateLimit;
 import dev.marquee.ratelimit.RateLimitRoutes;
 import dev.marquee.session.SessionRoutes;
@@ -52,6 +54,7 @@ public final class Marquee {
       Records records,
       Engine engine,
       SessionService sessions,
+      Profiles profiles,
       String deployment,
       List<HttpVerticle> servers,
       long sweeper) {}
@@ -127,6 +130,8 @@ public final class Marquee {
       Engine engine,
       int loops,
       long started) {
+    Profiles profiles = Profiles.create(vertx, config.jwt(), records.database().pool(), clock);
+    profiles.start();
     SessionService sessions =
         new SessionService(
             config.sessions(),
@@ -137,7 +142,8 @@ public final class Marquee {
             engine.presence(),
             engine.history(),
             engine.bus(),
-            records.analytics());
+            records.analytics(),
+            profiles);
     Realtime realtime =
         new Realtime(
             vertx,
@@ -165,11 +171,12 @@ public final class Marquee {
     HttpVerticle.Routes routes =
         new HttpVerticle.Routes(
             new HttpRateLimit(engine.limits(), config.rateLimits().http(), config.http(), metrics),
-            new SessionRoutes(sessions, engine.presence()),
+            new SessionRoutes(sessions, engine.presence(), profiles),
             new PresenceRoutes(
                 engine.presence(), engine.bus(), sessions, config.presence().idleAfter(), clock),
             new HistoryRoutes(
                 new HistoryService(engine.history(), records.database().pool(), sessions)),
+            new ProfileRoutes(profiles),
             new RateLimitRoutes(engine.limits(), config.adminToken()),
             new HealthRoutes(readiness),
             new MetricsRoutes(metrics),
@@ -209,6 +216,7 @@ public final class Marquee {
                       records,
                       engine,
                       sessions,
+                      profiles,
                       id,
                       List.copyOf(servers),
                       sweeper));
@@ -300,7 +308,11 @@ public final class Marquee {
         .compose(
             drained ->
                 parts.engine().shutdown().apply(drained).recover(e -> Future.succeededFuture()))
-        .compose(v -> records.database().close().recover(e -> Future.succeededFuture()))
+        .compose(
+            v -> {
+              parts.profiles().close();
+              return records.database().close().recover(e -> Future.succeededFuture());
+            })
         .compose(v -> vertx.close())
         .onComplete(
             ar ->
