@@ -54,6 +54,7 @@ final class JwtVerifier {
       Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
   private final Config.Jwt config;
+  private final Duration minRefetch;
   private final Vertx vertx;
   private final HttpClientAgent http;
   private volatile JWTAuth auth;
@@ -63,8 +64,14 @@ final class JwtVerifier {
   private long timer = -1;
 
   JwtVerifier(Vertx vertx, Config.Jwt config) {
+    this(vertx, config, JWKS_MIN_REFETCH);
+  }
+
+  /** {@code minRefetch}: tests shorten it to see a rotation without waiting. */
+  JwtVerifier(Vertx vertx, Config.Jwt config, Duration minRefetch) {
     this.vertx = vertx;
     this.config = config;
+    this.minRefetch = minRefetch;
     this.http =
         config.jwksUrl().isEmpty()
             ? null
@@ -153,7 +160,7 @@ final class JwtVerifier {
     if (fetching != null) {
       return fetching;
     }
-    if (System.nanoTime() - lastFetchNanos < JWKS_MIN_REFETCH.toNanos() && lastFetchNanos != 0) {
+    if (lastFetchNanos != 0 && System.nanoTime() - lastFetchNanos < minRefetch.toNanos()) {
       return Future.succeededFuture();
     }
     return fetch();
