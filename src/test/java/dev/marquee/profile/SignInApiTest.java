@@ -117,6 +117,54 @@ class SignInApiTest {
         .isNull();
   }
 
+  /** Every event of a debug-level run, its arguments and causes included, is free of tokens. */
+  @Test
+  void tokensNeverReachTheLogs() {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+    ch.qos.logback.classic.Level was = root.getLevel();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+        new ch.qos.logback.core.read.ListAppender<>();
+    events.start();
+    root.addAppender(events);
+    root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    List<String> tokens;
+    try {
+      UUID user = UUID.randomUUID();
+      tokens =
+          List.of(
+              rs256(claims(user, "Log")),
+              rs256(claims(user, "Log").put("aud", "anon")),
+              TestJwt.hs256("another-secret-of-at-least-32-characters!!", claims(user, "X")),
+              "eyJnYXJiYWdl.eyJnYXJiYWdl.Z2FyYmFnZQ");
+      for (String token : tokens) {
+        String code = server.post("/api/session", "{}", token).body();
+        server.get("/api/me/sessions", token);
+        server.delete("/api/session/" + new JsonObject(code).getString("code", "222222"), token);
+      }
+    } finally {
+      root.setLevel(was);
+      root.detachAppender(events);
+    }
+    assertThat(events.list).anySatisfy(e -> assertThat(e.getMessage()).isEqualTo("jwt rejected"));
+    for (ch.qos.logback.classic.spi.ILoggingEvent e : events.list) {
+      StringBuilder all = new StringBuilder(e.getFormattedMessage());
+      if (e.getArgumentArray() != null) {
+        for (Object arg : e.getArgumentArray()) {
+          all.append(' ').append(arg);
+        }
+      }
+      for (var cause = e.getThrowableProxy(); cause != null; cause = cause.getCause()) {
+        all.append(' ').append(cause.getMessage());
+      }
+      for (String token : tokens) {
+        for (String part : token.split("\\.")) {
+          assertThat(all.toString()).doesNotContain(part);
+        }
+      }
+    }
+  }
+
   @Test
   void theUsersOwnListNeedsASignIn() {
     HttpResponse<String> none = server.get("/api/me/sessions");
