@@ -93,8 +93,19 @@ final class JwtVerifier {
     if (http == null) {
       return;
     }
+    URI url = config.jwksUrl().orElseThrow();
+    if (url.getScheme().equals("http") && !loopback(url.getHost())) {
+      log.warn("jwks over plain http", kv("url", url));
+    }
     fetch();
     timer = vertx.setPeriodic(JWKS_REFRESH.toMillis(), t -> fetch());
+  }
+
+  private static boolean loopback(String host) {
+    return host.equals("localhost")
+        || host.startsWith("127.")
+        || host.equals("[::1]")
+        || host.equals("::1");
   }
 
   void close() {
