@@ -57,7 +57,7 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
   private final PresenceRegistry presence;
   private final RecentHistory history;
   private final RoomBus bus;
-  private final Optional<String> adminToken;
+  private final SessionOwners owners;
   private final AnalyticsLog analytics;
   private final Profiles profiles;
 
@@ -83,7 +83,7 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
       Profiles profiles) {
     this.config = config;
     this.profiles = profiles;
-    this.adminToken = adminToken;
+    this.owners = new SessionOwners(records, profiles, adminToken);
     this.clock = clock;
     this.store = store;
     this.records = records;
@@ -275,50 +275,7 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
 
   @Override
   public Future<Void> requireOwner(String code, Optional<String> bearer) {
-    return owned(code, bearer).mapEmpty();
-  }
-
-  /**
-   * The session's record if {@code bearer} is its owner token, the admin token, or (accounts on)
-   * the JWT of the signed-in user who created it. Ownership is read from PostgreSQL, so it holds
-   * the same on every engine and instance. The tokens are tried in that order: a JWT-shaped admin
-   * token still works as one; a JWT that does not verify is 401, someone else's 403.
-   */
-  private Future<SessionRecords.SessionRecord> owned(String code, Optional<String> bearer) {
-    if (bearer.isEmpty()) {
-      return Future.failedFuture(
-          new ApiException(
-              401,
-              "unauthorized",
-              profiles.enabled()
-                  ? "send the owner token or your JWT as Authorization: Bearer"
-                  : "send the owner token as Authorization: Bearer"));
-    }
-    return records
-        .find(code)
-        .compose(
-            record -> {
-              if (record.isEmpty()) {
-                return Future.failedFuture(ApiException.notFound("no session " + code));
-              }
-              boolean owner = Tokens.matches(bearer.get(), record.get().ownerTokenHash());
-              if (owner || Tokens.matches(bearer.get(), adminToken)) {
-                return Future.succeededFuture(record.get());
-              }
-              if (profiles.enabled() && Profiles.isJwt(bearer.get())) {
-                return profiles
-                    .verify(bearer.get())
-                    .compose(
-                        user ->
-                            user.id().equals(record.get().ownerProfileId())
-                                ? Future.succeededFuture(record.get())
-                                : Future.failedFuture(
-                                    new ApiException(
-                                        403, "forbidden", "this session belongs to someone else")));
-              }
-              return Future.failedFuture(
-                  new ApiException(403, "forbidden", "that token does not own this session"));
-            });
+    return owners.authorize(code, bearer).mapEmpty();
   }
 
   /**
@@ -328,7 +285,8 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
   public Future<SessionState> endAuthorized(String code, Optional<String> bearer) {
     ApiException alreadyEnded =
         new ApiException(409, "session_ended", "the session has already ended");
-    return owned(code, bearer)
+    return owners
+        .authorize(code, bearer)
         .compose(
             record -> {
               if (record.state().ended()) {

@@ -110,6 +110,21 @@ abstract class SessionOwnershipContract {
   }
 
   @Test
+  void theCreatorsJwtWorksForEveryOwnerAction() {
+    String jwt = token(UUID.randomUUID(), "Fay");
+    String other = token(UUID.randomUUID(), "Gus");
+    String code = new JsonObject(server.post("/api/session", "{}", jwt).body()).getString("code");
+    assertThat(server.delete("/api/session/" + code + "/history", other).statusCode())
+        .isEqualTo(403);
+    assertThat(server.delete("/api/session/" + code + "/history", jwt).statusCode()).isEqualTo(200);
+    assertThat(
+            server.postWithToken("/api/session/" + code + "/presence/cleanup", other).statusCode())
+        .isEqualTo(403);
+    assertThat(server.postWithToken("/api/session/" + code + "/presence/cleanup", jwt).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void theOwnerTokenStillEndsASessionASignedInUserCreated() {
     String jwt = token(UUID.randomUUID(), "Bea");
     JsonObject session = new JsonObject(server.post("/api/session", "{}", jwt).body());
