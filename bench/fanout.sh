@@ -7,7 +7,9 @@
 # ENCRYPT=1 (with ENGINE=redis) turns on REDIS_ENCRYPTION_KEY with a fresh key.
 # ENGINE=memory (default) or ENGINE=redis (a private redis-server the script starts on a free
 # loopback port, so its command counts are this run's alone); INSTANCES=n runs n instances on
-# Redis, displays spread over them. Needs the machine's PostgreSQL on 127.0.0.1:5432 (it makes
+# Redis, displays spread over them. SERVER_JAVA_OPTS goes to the server JVMs (a profiler, say).
+# WARMUP=s runs the load for s seconds (default 2) before the measured window.
+# Needs the machine's PostgreSQL on 127.0.0.1:5432 (it makes
 # and drops a database) and, for Redis, /usr/bin/redis-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,7 +58,7 @@ for i in $(seq 1 "$INSTANCES"); do
     DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" \
     RATE_LIMIT_MAX_REQUESTS=100000000 RATE_LIMIT_IP_MAX_REQUESTS=100000000 \
     RATE_LIMIT_CONNECTIONS_PER_IP=100000000 RATE_LIMIT_HTTP_PER_IP=100000000 \
-    "${REDIS_ENV[@]}" java -jar target/marquee.jar > "$WORK/server$i.log" 2>&1 &
+    "${REDIS_ENV[@]}" java ${SERVER_JAVA_OPTS:-} -jar target/marquee.jar > "$WORK/server$i.log" 2>&1 &
   PIDS+=($!)
   until curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null; do sleep 0.02; done
   READY_MS=$(( ($(date +%s%N) - START) / 1000000 ))
@@ -74,7 +76,7 @@ START_CMD="t=0; for p in ${PIDS[*]}; do t=\$((t + \$(awk '{print \$14 + \$15}' /
 if [ "$ENGINE" = redis ]; then
   START_CMD="$START_CMD; redis-cli -p $REDIS_PORT config resetstat >/dev/null"
 fi
-java -cp "$CP" -Dmarquee.cpu.start.cmd="$START_CMD" \
+java -cp "$CP" -Dmarquee.cpu.start.cmd="$START_CMD" -Dmarquee.warmup.seconds="${WARMUP:-2}" \
   dev.marquee.bench.FanoutBench "$URLS" "$SESSIONS" "$DISPLAYS" "$RATE" "$SECONDS_" \
   | tee "$WORK/result.json"
 CPU_TICKS=$(( $(ticks) - $(cat "$WORK/cpu.start") ))

@@ -322,8 +322,9 @@ class QueryPlansTest {
   }
 
   /**
-   * Matches come from the search index, which is keyed by session first. A generic plan cannot see
-   * the query, so it may read the session's messages by primary key instead; never the table.
+   * Matches come from the search index, whose keys carry the session code (V3). A generic plan
+   * cannot see the query, so it may read the session's messages by primary key instead; never the
+   * table.
    */
   @Test
   void searchUsesTheSessionsSearchIndex() throws SQLException {
@@ -331,7 +332,7 @@ class QueryPlansTest {
       if (plan.mode() == Mode.CUSTOM) {
         assertThat(plan.scansOf("messages"))
             .as(plan.text())
-            .contains("Bitmap Heap Scan using messages_search_idx");
+            .contains("Bitmap Heap Scan using messages_session_terms_idx");
       }
       assertThat(plan.scansOf("messages"))
           .as(plan.text())

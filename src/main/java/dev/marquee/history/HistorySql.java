@@ -67,8 +67,19 @@ public final class HistorySql {
           + " max(sent_at) AS last_at FROM merged GROUP BY sender_name"
           + " ORDER BY count DESC, sender_name";
 
-  /** The query from $8 (words, each a prefix) and $9 (phrases), see the V2 migration. */
-  private static final String QUERY = "marquee_search_query($8, $9)";
+  /**
+   * The query from $8 (words, each a prefix) and $9 (phrases), see the V2 migration. A subquery, so
+   * that it is built once per search: a generic plan (prepared statements are cached) cannot fold
+   * the call into a constant, and would build it again for every row it checks.
+   */
+  private static final String QUERY = "(SELECT marquee_search_query($8, $9))";
+
+  /**
+   * The same query over the session's own index keys (V3 migration): it finds the candidates in the
+   * session's postings alone, and {@link #QUERY} decides on each.
+   */
+  private static final String CANDIDATES =
+      "marquee_session_terms(session_code, search) @@ (SELECT marquee_session_query($1, $8, $9))";
 
   /**
    * Private-use characters around each matched word in the highlight: they cannot collide with
@@ -90,6 +101,8 @@ public final class HistorySql {
           + QUERY
           + ") AS rank FROM messages WHERE session_code = $1 AND seq > "
           + CLEARED
+          + " AND "
+          + CANDIDATES
           + " AND search @@ "
           + QUERY
           + " UNION ALL SELECT h.*, ts_rank(v.search, "
