@@ -4,7 +4,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.marquee.api.ApiException;
 import dev.marquee.config.Config;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,7 @@ final class JwtVerifier {
   private final Duration minRefetch;
   private final Vertx vertx;
   private final HttpClientAgent http;
+  private final Context context;
   private volatile JWTAuth auth;
   private volatile List<JsonObject> jwks = List.of();
   private volatile long lastFetchNanos;
@@ -72,11 +76,16 @@ final class JwtVerifier {
     this.vertx = vertx;
     this.config = config;
     this.minRefetch = minRefetch;
+    this.context = vertx.getOrCreateContext();
     this.http =
         config.jwksUrl().isEmpty()
             ? null
+            // A fetch every few minutes gains nothing from a pooled connection, and one left idle
+            // that long may have been dropped silently on the way (NAT, proxies): the next fetch
+            // would hang until its time-out. Each fetch opens its own.
             : vertx.createHttpClient(
                 new HttpClientOptions()
+                    .setKeepAlive(false)
                     .setConnectTimeout((int) JWKS_TIMEOUT.toMillis())
                     .setMaxRedirects(3));
     if (config.secret().isPresent()) {
@@ -183,31 +192,16 @@ final class JwtVerifier {
     }
     lastFetchNanos = System.nanoTime();
     URI url = config.jwksUrl().orElseThrow();
+    // Requests start on the client's own context, whichever thread asked (a request thread, a
+    // test, the timer).
+    Promise<Void> loaded = Promise.promise();
+    context.runOnContext(v -> load(url).onComplete(loaded));
     Future<Void> f =
-        http.request(
-                new RequestOptions()
-                    .setMethod(HttpMethod.GET)
-                    .setAbsoluteURI(url.toString())
-                    .setTimeout(JWKS_TIMEOUT.toMillis())
-                    .addHeader("Accept", "application/json"))
-            .compose(req -> req.send())
-            .compose(
-                resp ->
-                    resp.statusCode() == 200
-                        ? resp.body()
-                        : Future.failedFuture("the JWKS endpoint answered " + resp.statusCode()))
-            .compose(
-                body -> {
-                  if (body.length() > JWKS_MAX_BYTES) {
-                    return Future.failedFuture("the JWKS is larger than " + JWKS_MAX_BYTES);
-                  }
-                  List<JsonObject> keys = usable(body.toJsonObject().getJsonArray("keys"));
-                  if (keys.isEmpty()) {
-                    return Future.failedFuture("the JWKS holds no usable signing key");
-                  }
-                  install(keys);
-                  return Future.<Void>succeededFuture();
-                })
+        loaded
+            .future()
+            // The request's own time-out has been seen not to fire (a race in the client); this one
+            // always does, so a fetch can never stay in flight and block the next.
+            .timeout(JWKS_TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS)
             .onSuccess(v -> log.info("jwks loaded", kv("url", url), kv("keys", jwks.size())))
             .onFailure(
                 e ->
@@ -226,6 +220,38 @@ final class JwtVerifier {
           }
         });
     return f;
+  }
+
+  /** One GET of the JWKS; its usable keys replace the ones held. */
+  private Future<Void> load(URI url) {
+    return http.request(
+            new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(url.toString())
+                .setTimeout(JWKS_TIMEOUT.toMillis())
+                .addHeader("Accept", "application/json"))
+        .compose(req -> req.send())
+        .compose(
+            resp ->
+                resp.body()
+                    .compose(
+                        body ->
+                            resp.statusCode() == 200
+                                ? Future.succeededFuture(body)
+                                : Future.failedFuture(
+                                    "the JWKS endpoint answered " + resp.statusCode())))
+        .compose(
+            body -> {
+              if (body.length() > JWKS_MAX_BYTES) {
+                return Future.failedFuture("the JWKS is larger than " + JWKS_MAX_BYTES);
+              }
+              List<JsonObject> keys = usable(body.toJsonObject().getJsonArray("keys"));
+              if (keys.isEmpty()) {
+                return Future.failedFuture("the JWKS holds no usable signing key");
+              }
+              install(keys);
+              return Future.<Void>succeededFuture();
+            });
   }
 
   /**

@@ -1,60 +1,60 @@
 package dev.marquee.testing;
 
-import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A sign-in provider's JWKS endpoint on loopback (the JDK's own HTTP server), serving whatever keys
- * the test sets, or 503 while it is "down"; counts the fetches.
+ * A sign-in provider's JWKS endpoint on loopback, in a Vert.x of its own, serving whatever keys the
+ * test sets, or 503 while it is "down"; counts the fetches. (The JDK's built-in HTTP server was
+ * tried first: it sometimes held a request for seconds.)
  */
 public final class JwksServer implements AutoCloseable {
-  private final HttpServer server;
+  private final Vertx vertx = Vertx.vertx();
   private final AtomicReference<JsonObject> jwks = new AtomicReference<>(new JsonObject());
   private final AtomicInteger fetches = new AtomicInteger();
   private volatile boolean down;
+  private HttpServer server;
 
-  private JwksServer(HttpServer server) {
-    this.server = server;
-  }
+  private JwksServer() {}
 
   public static JwksServer start(List<JsonObject> keys) {
+    JwksServer out = new JwksServer();
+    out.serve(keys);
     try {
-      HttpServer http =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      JwksServer out = new JwksServer(http);
-      out.serve(keys);
-      http.createContext(
-          "/.well-known/jwks.json",
-          exchange -> {
-            out.fetches.incrementAndGet();
-            byte[] body =
-                out.down
-                    ? "{}".getBytes(StandardCharsets.UTF_8)
-                    : out.jwks.get().encode().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(out.down ? 503 : 200, body.length);
-            try (OutputStream os = exchange.getResponseBody()) {
-              os.write(body);
-            }
-          });
-      http.start();
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+      out.server =
+          out.vertx
+              .createHttpServer()
+              .requestHandler(
+                  req -> {
+                    if (!req.path().equals("/.well-known/jwks.json")) {
+                      req.response().setStatusCode(404).end();
+                      return;
+                    }
+                    out.fetches.incrementAndGet();
+                    req.response()
+                        .setStatusCode(out.down ? 503 : 200)
+                        .putHeader("Content-Type", "application/json")
+                        .end(out.down ? "{}" : out.jwks.get().encode());
+                  })
+              .listen(0, "127.0.0.1")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      out.close();
+      throw new IllegalStateException("JWKS server did not start", e);
     }
+    return out;
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json";
+    return "http://127.0.0.1:" + server.actualPort() + "/.well-known/jwks.json";
   }
 
   public void serve(List<JsonObject> keys) {
@@ -71,6 +71,10 @@ public final class JwksServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
