@@ -16,6 +16,8 @@ import dev.marquee.metrics.Metrics;
 import dev.marquee.metrics.MetricsRoutes;
 import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRoutes;
+import dev.marquee.profile.ProfileRoutes;
+import dev.marquee.profile.Profiles;
 import dev.marquee.ratelimit.HttpRateLimit;
 import dev.marquee.ratelimit.RateLimitRoutes;
 import dev.marquee.retention.RetentionSweep;
@@ -56,6 +58,7 @@ public final class Marquee {
       Records records,
       Engine engine,
       SessionService sessions,
+      Profiles profiles,
       String deployment,
       List<HttpVerticle> servers,
       long sweeper,
@@ -133,6 +136,8 @@ public final class Marquee {
       Engine engine,
       int loops,
       long started) {
+    Profiles profiles = Profiles.create(vertx, config.jwt(), records.database().pool(), clock);
+    profiles.start();
     SessionService sessions =
         new SessionService(
             config.sessions(),
@@ -143,7 +148,8 @@ public final class Marquee {
             engine.presence(),
             engine.history(),
             engine.bus(),
-            records.analytics());
+            records.analytics(),
+            profiles);
     Realtime realtime =
         new Realtime(
             vertx,
@@ -176,7 +182,7 @@ public final class Marquee {
                 config.http(),
                 metrics,
                 records.analytics()),
-            new SessionRoutes(sessions, engine.presence()),
+            new SessionRoutes(sessions, engine.presence(), profiles),
             new PresenceRoutes(
                 engine.presence(),
                 engine.bus(),
@@ -186,6 +192,7 @@ public final class Marquee {
                 records.analytics()),
             new HistoryRoutes(
                 new HistoryService(engine.history(), records.database().pool(), sessions)),
+            new ProfileRoutes(profiles),
             new RateLimitRoutes(engine.limits(), config.adminToken()),
             new AnalyticsRoutes(
                 new AnalyticsReport(records.database().pool(), config.sessions().maxLifetime()),
@@ -250,6 +257,7 @@ public final class Marquee {
                       records,
                       engine,
                       sessions,
+                      profiles,
                       id,
                       List.copyOf(servers),
                       sweeper,
@@ -357,7 +365,11 @@ public final class Marquee {
         .compose(
             drained ->
                 parts.engine().shutdown().apply(drained).recover(e -> Future.succeededFuture()))
-        .compose(v -> records.database().close().recover(e -> Future.succeededFuture()))
+        .compose(
+            v -> {
+              parts.profiles().close();
+              return records.database().close().recover(e -> Future.succeededFuture());
+            })
         .compose(v -> vertx.close())
         .onComplete(
             ar ->

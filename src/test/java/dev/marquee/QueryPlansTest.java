@@ -6,6 +6,7 @@ import dev.marquee.analytics.AnalyticsReport;
 import dev.marquee.config.DatabaseUrl;
 import dev.marquee.history.HistorySql;
 import dev.marquee.history.MessageArchive;
+import dev.marquee.profile.ProfileRecords;
 import dev.marquee.retention.RetentionSweep;
 import dev.marquee.session.SessionRecords;
 import dev.marquee.store.Database;
@@ -106,6 +107,17 @@ class QueryPlansTest {
           FROM (SELECT session_code, max(seq) AS last FROM messages GROUP BY 1) m
           WHERE m.session_code = s.code
           """,
+          // 2,001 signed-in users own one session in four; one of them owns 500.
+          """
+          INSERT INTO profiles (id, display_name)
+          SELECT md5('profile ' || p)::uuid, 'User ' || p FROM generate_series(0, 2000) p
+          """,
+          """
+          UPDATE sessions s
+          SET owner_profile_id =
+                md5('profile ' || CASE WHEN c.i % 40 = 1 THEN 0 ELSE 1 + c.i % 2000 END)::uuid
+          FROM codes c WHERE c.code = s.code AND c.i % 4 = 1
+          """,
           "INSERT INTO server_state (name, value) VALUES ('memory_clean_shutdown', 'true')",
           "ANALYZE");
 
@@ -163,9 +175,42 @@ class QueryPlansTest {
             "'e1'",
             AT,
             "'2026-11-26T12:00:00Z'",
-            AT)) {
+            AT,
+            "NULL")) {
       assertThat(plan.arbiterIndexes()).as(plan.text()).containsExactly("sessions_pkey");
       assertThat(plan.scansOf("sessions")).as(plan.text()).isEmpty();
+    }
+  }
+
+  /**
+   * A user's sessions come from their entries in the owner index: the first page in index order,
+   * unsorted. A deep page of a user with many sessions may rightly be read as a bitmap of all their
+   * entries and sorted (500 rows here), but still never from the table.
+   */
+  @Test
+  void aUsersSessionsComeFromTheOwnerIndex() throws SQLException {
+    String busyUser = single("SELECT md5('profile 0')::uuid");
+    assertThat(single("SELECT count(*) FROM sessions WHERE owner_profile_id = " + quote(busyUser)))
+        .isEqualTo("500");
+    for (Plan plan : plans(SessionRecords.OWNED, quote(busyUser), "21", "0")) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .containsExactly("Index Scan using sessions_owner_idx");
+      assertThat(plan.nodeTypes()).as(plan.text()).doesNotContain("Sort");
+    }
+    for (Plan plan : plans(SessionRecords.OWNED, quote(busyUser), "21", "400")) {
+      assertThat(plan.scansOf("sessions"))
+          .as(plan.text())
+          .singleElement()
+          .satisfies(scan -> assertThat(scan).endsWith("using sessions_owner_idx"));
+    }
+  }
+
+  @Test
+  void writingAProfileUsesThePrimaryKeyAsArbiter() throws SQLException {
+    for (Plan plan : plans(ProfileRecords.UPSERT, "md5('profile 7')::uuid", "'Ana'")) {
+      assertThat(plan.arbiterIndexes()).as(plan.text()).containsExactly("profiles_pkey");
+      assertThat(plan.scansOf("profiles")).as(plan.text()).isEmpty();
     }
   }
 

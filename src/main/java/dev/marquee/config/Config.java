@@ -31,7 +31,8 @@ public record Config(
     Store store,
     Health health,
     Retention retention,
-    Optional<String> adminToken) {
+    Optional<String> adminToken,
+    Jwt jwt) {
 
   public static final int DEFAULT_PORT = 3001;
   public static final String DEFAULT_HOST = "0.0.0.0";
@@ -63,6 +64,10 @@ public record Config(
   public static final double DEFAULT_READY_HEAP_MAX_RATIO = 0.95;
   public static final long DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 2_000;
   public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+  public static final String DEFAULT_JWT_AUDIENCE = "authenticated";
+
+  /** RFC 7518 3.2: an HS256 key must be at least as long as the hash, 256 bits. */
+  public static final int MIN_JWT_SECRET_LENGTH = 32;
 
   /** A session's messages are kept this long after it ends (24 h). */
   public static final long DEFAULT_HISTORY_RETENTION = 86_400_000;
@@ -134,6 +139,34 @@ public record Config(
     /** True when nothing is ever removed, so no sweep needs to run. */
     public boolean keepsEverything() {
       return history.isEmpty() && analytics.isEmpty();
+    }
+  }
+
+  /**
+   * Signed-in users (docs/auth.md). Off when neither key source is set; with both, a token signed
+   * by either is accepted (HS256 by the secret, the asymmetric algorithms by the JWKS).
+   */
+  public record Jwt(
+      Optional<String> secret,
+      Optional<URI> jwksUrl,
+      List<String> audiences,
+      Optional<String> issuer) {
+    public boolean enabled() {
+      return secret.isPresent() || jwksUrl.isPresent();
+    }
+
+    /** Never shows the secret, so a config in an assertion message or a log line stays safe. */
+    @Override
+    public String toString() {
+      return "Jwt[secret="
+          + (secret.isPresent() ? "set" : "unset")
+          + ", jwksUrl="
+          + jwksUrl.map(URI::toString).orElse("unset")
+          + ", audiences="
+          + audiences
+          + ", issuer="
+          + issuer.orElse("unset")
+          + "]";
     }
   }
 
@@ -284,6 +317,8 @@ public record Config(
           }
         });
 
+    Jwt jwt = jwt(r);
+
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
     }
@@ -303,7 +338,8 @@ public record Config(
         store,
         health,
         retention,
-        adminToken);
+        adminToken,
+        jwt);
   }
 
   /** What the start-up log shows: every setting, with secrets replaced. */
@@ -338,6 +374,18 @@ public record Config(
         retention.analytics().map(d -> (Object) d.toMillis()).orElse(FOREVER));
     out.put("trustedProxies", http.trustedProxies().toString());
     out.put("adminToken", adminToken.isPresent() ? "set" : "unset");
+    out.put(
+        "jwt",
+        !jwt.enabled()
+            ? "off"
+            : jwt.secret().isPresent() && jwt.jwksUrl().isPresent()
+                ? "secret and jwks"
+                : jwt.secret().isPresent() ? "secret" : "jwks");
+    jwt.jwksUrl().ifPresent(url -> out.put("jwtJwksUrl", url.toString()));
+    if (jwt.enabled()) {
+      out.put("jwtAudience", jwt.audiences());
+      out.put("jwtIssuer", jwt.issuer().orElse("unchecked"));
+    }
     return out;
   }
 
@@ -381,6 +429,52 @@ public record Config(
       r.problem("ALLOWED_ORIGINS", "lists no origin; unset it or use * to allow any");
     }
     return Optional.of(Set.copyOf(origins));
+  }
+
+  private static Jwt jwt(EnvReader r) {
+    Optional<String> secret = r.string("JWT_SECRET");
+    if (secret.isPresent() && secret.get().length() < MIN_JWT_SECRET_LENGTH) {
+      r.problem(
+          "JWT_SECRET",
+          "must be at least "
+              + MIN_JWT_SECRET_LENGTH
+              + " characters long (HS256 needs a 256-bit key), got "
+              + secret.get().length());
+    }
+    Optional<URI> jwksUrl = Optional.empty();
+    Optional<String> rawJwks = r.string("JWT_JWKS_URL");
+    if (rawJwks.isPresent()) {
+      try {
+        URI uri = new URI(rawJwks.get());
+        boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+        if (!web || uri.getHost() == null) {
+          r.problem("JWT_JWKS_URL", "must be an http(s) URL, got '" + rawJwks.get() + "'");
+        } else {
+          jwksUrl = Optional.of(uri);
+        }
+      } catch (URISyntaxException e) {
+        r.problem("JWT_JWKS_URL", "is not a URL: '" + rawJwks.get() + "'");
+      }
+    }
+    Optional<String> rawAudience = r.string("JWT_AUDIENCE");
+    List<String> audiences = new java.util.ArrayList<>();
+    for (String part : rawAudience.orElse(DEFAULT_JWT_AUDIENCE).split(",")) {
+      if (!part.isBlank()) {
+        audiences.add(part.trim());
+      }
+    }
+    if (audiences.isEmpty()) {
+      r.problem("JWT_AUDIENCE", "lists no audience");
+    }
+    Optional<String> issuer = r.string("JWT_ISSUER");
+    boolean enabled = secret.isPresent() || rawJwks.isPresent();
+    if (!enabled && issuer.isPresent()) {
+      r.problem("JWT_ISSUER", "has no effect without JWT_SECRET or JWT_JWKS_URL");
+    }
+    if (!enabled && rawAudience.isPresent() && !rawAudience.get().equals(DEFAULT_JWT_AUDIENCE)) {
+      r.problem("JWT_AUDIENCE", "has no effect without JWT_SECRET or JWT_JWKS_URL");
+    }
+    return new Jwt(secret, jwksUrl, List.copyOf(audiences), issuer);
   }
 
   private static List<Cidr> trustedProxies(EnvReader r) {

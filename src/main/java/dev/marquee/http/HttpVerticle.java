@@ -11,6 +11,7 @@ import dev.marquee.history.HistoryRoutes;
 import dev.marquee.messaging.WebSocketRoutes;
 import dev.marquee.metrics.MetricsRoutes;
 import dev.marquee.presence.PresenceRoutes;
+import dev.marquee.profile.ProfileRoutes;
 import dev.marquee.ratelimit.HttpRateLimit;
 import dev.marquee.ratelimit.RateLimitRoutes;
 import dev.marquee.session.SessionRoutes;
@@ -53,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
       SessionRoutes sessions,
       PresenceRoutes presence,
       HistoryRoutes history,
+      ProfileRoutes profiles,
       RateLimitRoutes rateLimits,
       AnalyticsRoutes analytics,
       HealthRoutes health,
@@ -86,6 +88,7 @@ public final class HttpVerticle extends VerticleBase {
     routes.sessions().mount(router);
     routes.presence().mount(router);
     routes.history().mount(router);
+    routes.profiles().mount(router);
     routes.rateLimits().mount(router);
     routes.analytics().mount(router);
     webSocket = routes.webSocket().get();

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The {@code sessions} table. Creation is written at once (the creator waits for it); endings go
@@ -21,11 +22,12 @@ import java.util.Optional;
  */
 public final class SessionRecords {
   static final String COLUMNS =
-      "code, title, owner_token_hash, epoch, created_at, expires_at, last_activity_at, last_seq,"
-          + " ended_at, end_reason";
+      "code, title, owner_token_hash, owner_profile_id, epoch, created_at, expires_at,"
+          + " last_activity_at, last_seq, ended_at, end_reason";
   public static final String INSERT =
       "INSERT INTO sessions (code, title, owner_token_hash, epoch, created_at, expires_at,"
-          + " last_activity_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING";
+          + " last_activity_at, owner_profile_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+          + " ON CONFLICT (code) DO NOTHING";
   public static final String FIND = "SELECT " + COLUMNS + " FROM sessions WHERE code = $1";
   public static final String LIVE =
       "SELECT " + COLUMNS + " FROM sessions WHERE ended_at IS NULL ORDER BY expires_at";
@@ -33,8 +35,18 @@ public final class SessionRecords {
       "UPDATE sessions SET ended_at = $2, end_reason = $3 WHERE code = $1 AND ended_at IS NULL";
   public static final String SET_EPOCH = "UPDATE sessions SET epoch = $2 WHERE code = $1";
 
-  /** A session row, with the owner-token hash the engine never holds. */
-  public record SessionRecord(SessionState state, byte[] ownerTokenHash) {}
+  /** A user's sessions, newest first (index sessions_owner_idx, V4). */
+  public static final String OWNED =
+      "SELECT "
+          + COLUMNS
+          + " FROM sessions WHERE owner_profile_id = $1 ORDER BY created_at DESC, code DESC"
+          + " LIMIT $2 OFFSET $3";
+
+  /**
+   * A session row, with what the engine never holds: the owner-token hash and the profile of the
+   * signed-in user who created it (null for an anonymous session).
+   */
+  public record SessionRecord(SessionState state, byte[] ownerTokenHash, UUID ownerProfileId) {}
 
   private record Ending(String code, Instant at, EndReason reason) {}
 
@@ -48,8 +60,11 @@ public final class SessionRecords {
             "sessions", vertx, pool, capacity, batchMax, SessionRecords::writeEndings);
   }
 
-  /** Inserts a new session; false if the code is taken (the caller picks another). */
-  public Future<Boolean> insert(SessionState s, byte[] ownerTokenHash) {
+  /**
+   * Inserts a new session, owned by {@code ownerProfileId} if not null (that profile must exist);
+   * false if the code is taken (the caller picks another).
+   */
+  public Future<Boolean> insert(SessionState s, byte[] ownerTokenHash, UUID ownerProfileId) {
     return pool.preparedQuery(INSERT)
         .execute(
             Tuple.of(
@@ -59,7 +74,8 @@ public final class SessionRecords {
                 s.epoch(),
                 odt(s.createdAt()),
                 odt(s.expiresAt()),
-                odt(s.lastActivityAt())))
+                odt(s.lastActivityAt()),
+                ownerProfileId))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -71,6 +87,20 @@ public final class SessionRecords {
                 rows.iterator().hasNext()
                     ? Optional.of(read(rows.iterator().next()))
                     : Optional.empty());
+  }
+
+  /** The sessions {@code owner} created, newest first, as recorded (an ending may lag). */
+  public Future<List<SessionState>> owned(UUID owner, int limit, long offset) {
+    return pool.preparedQuery(OWNED)
+        .execute(Tuple.of(owner, limit, offset))
+        .map(
+            rows -> {
+              List<SessionState> out = new ArrayList<>();
+              for (Row row : rows) {
+                out.add(read(row).state());
+              }
+              return out;
+            });
   }
 
   /** Every session not yet ended, soonest expiry first. */
@@ -127,7 +157,8 @@ public final class SessionRecords {
             ended == null ? null : ended.toInstant(),
             reason == null ? null : EndReason.fromWire(reason),
             null);
-    return new SessionRecord(state, row.getBuffer("owner_token_hash").getBytes());
+    return new SessionRecord(
+        state, row.getBuffer("owner_token_hash").getBytes(), row.getUUID("owner_profile_id"));
   }
 
   static OffsetDateTime odt(Instant instant) {

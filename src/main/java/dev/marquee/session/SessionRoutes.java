@@ -5,27 +5,45 @@ import dev.marquee.api.Responses;
 import dev.marquee.api.Times;
 import dev.marquee.api.Tokens;
 import dev.marquee.presence.PresenceRegistry;
+import dev.marquee.profile.Profile;
+import dev.marquee.profile.Profiles;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
-/** The session endpoints of PROTOCOL.md: create, look up, end. */
+/**
+ * The session endpoints of PROTOCOL.md (create, look up, end) and a signed-in user's list of the
+ * sessions they created (docs/auth.md).
+ */
 public final class SessionRoutes {
   static final int MAX_TITLE = 100;
+  static final int DEFAULT_LIMIT = 20;
+  static final int MAX_LIMIT = 100;
+
+  /** Deepest page of a user's sessions: OFFSET costs what it skips. */
+  static final int MAX_PAGE = 1_000;
+
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,9}");
 
   private final SessionService sessions;
   private final PresenceRegistry presence;
+  private final Profiles profiles;
 
-  public SessionRoutes(SessionService sessions, PresenceRegistry presence) {
+  public SessionRoutes(SessionService sessions, PresenceRegistry presence, Profiles profiles) {
     this.sessions = sessions;
     this.presence = presence;
+    this.profiles = profiles;
   }
 
   public void mount(Router router) {
     router.post("/api/session").handler(this::createSession);
     router.get("/api/session/:code").handler(this::getSession);
     router.delete("/api/session/:code").handler(this::endSession);
+    router.get("/api/me/sessions").handler(this::listMySessions);
   }
 
   private void createSession(RoutingContext ctx) {
@@ -38,24 +56,82 @@ public final class SessionRoutes {
     if (title.codePointCount(0, title.length()) > MAX_TITLE) {
       throw ApiException.badRequest("title must be at most " + MAX_TITLE + " characters");
     }
-    sessions
-        .create(title)
+    profiles
+        .signedIn(bearer(ctx))
+        .compose(
+            owner ->
+                sessions
+                    .create(title, owner)
+                    .map(
+                        created -> {
+                          SessionState s = created.session();
+                          JsonObject view =
+                              new JsonObject()
+                                  .put("code", s.code())
+                                  .put("title", s.title())
+                                  .put("createdAt", Times.iso(s.createdAt()))
+                                  .put("expiresAt", Times.iso(s.expiresAt()))
+                                  .put("ownerToken", created.ownerToken())
+                                  .put("epoch", s.epoch());
+                          owner.ifPresent(p -> view.put("ownerProfileId", p.id().toString()));
+                          return view;
+                        }))
         .onSuccess(
-            created -> {
-              SessionState s = created.session();
-              ctx.response().putHeader("Location", "/api/session/" + s.code());
-              Responses.json(
-                  ctx,
-                  201,
-                  new JsonObject()
-                      .put("code", s.code())
-                      .put("title", s.title())
-                      .put("createdAt", Times.iso(s.createdAt()))
-                      .put("expiresAt", Times.iso(s.expiresAt()))
-                      .put("ownerToken", created.ownerToken())
-                      .put("epoch", s.epoch()));
+            view -> {
+              ctx.response().putHeader("Location", "/api/session/" + view.getString("code"));
+              Responses.json(ctx, 201, view);
             })
         .onFailure(ctx::fail);
+  }
+
+  private void listMySessions(RoutingContext ctx) {
+    int page = number(ctx, "page", 1, MAX_PAGE, 1);
+    int limit = number(ctx, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
+    profiles
+        .require(bearer(ctx))
+        .compose((Profile me) -> sessions.owned(me.id(), page, limit))
+        .onSuccess(
+            found -> {
+              JsonArray list = new JsonArray();
+              for (SessionService.Owned o : found.sessions()) {
+                SessionState s = o.session();
+                list.add(
+                    new JsonObject()
+                        .put("code", s.code())
+                        .put("title", s.title())
+                        .put("createdAt", Times.iso(s.createdAt()))
+                        .put("expiresAt", Times.iso(s.expiresAt()))
+                        .put("endedAt", Times.iso(s.endedAt()))
+                        .put("endReason", s.endReason() == null ? null : s.endReason().wire())
+                        .put("live", o.live()));
+              }
+              Responses.json(
+                  ctx,
+                  200,
+                  new JsonObject()
+                      .put("sessions", list)
+                      .put("page", page)
+                      .put("limit", limit)
+                      .put("hasMore", found.hasMore()));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static Optional<String> bearer(RoutingContext ctx) {
+    return Tokens.bearer(ctx.request().getHeader("Authorization"));
+  }
+
+  private static int number(RoutingContext ctx, String name, int min, int max, int fallback) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null) {
+      return fallback;
+    }
+    if (!WHOLE_NUMBER.matcher(raw).matches()
+        || Integer.parseInt(raw) < min
+        || Integer.parseInt(raw) > max) {
+      throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max);
+    }
+    return Integer.parseInt(raw);
   }
 
   private void getSession(RoutingContext ctx) {
@@ -81,7 +157,7 @@ public final class SessionRoutes {
   private void endSession(RoutingContext ctx) {
     String code = code(ctx);
     sessions
-        .endAuthorized(code, Tokens.bearer(ctx.request().getHeader("Authorization")))
+        .endAuthorized(code, bearer(ctx))
         .onSuccess(s -> Responses.json(ctx, 200, view(s, PresenceRegistry.Counts.EMPTY)))
         .onFailure(ctx::fail);
   }

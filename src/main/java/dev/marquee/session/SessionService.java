@@ -12,8 +12,11 @@ import dev.marquee.history.HistoryService;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.presence.PresenceRoutes;
+import dev.marquee.profile.Profile;
+import dev.marquee.profile.Profiles;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +44,12 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
   /** A new session and its owner token, which is shown once and kept only as a hash. */
   public record Created(SessionState session, String ownerToken) {}
 
+  /** A session as its owner lists it: the state as known now, and whether it is live. */
+  public record Owned(SessionState session, boolean live) {}
+
+  /** One page of a user's sessions, newest first; {@code hasMore} if a next page has any. */
+  public record OwnedPage(List<Owned> sessions, boolean hasMore) {}
+
   private final Config.Sessions config;
   private final Clock clock;
   private final SessionStore store;
@@ -47,8 +57,9 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
   private final PresenceRegistry presence;
   private final RecentHistory history;
   private final RoomBus bus;
-  private final Optional<String> adminToken;
+  private final SessionOwners owners;
   private final AnalyticsLog analytics;
+  private final Profiles profiles;
 
   /**
    * Sessions this instance ended whose ending PostgreSQL has not committed yet, so a lookup right
@@ -68,9 +79,11 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
       PresenceRegistry presence,
       RecentHistory history,
       RoomBus bus,
-      AnalyticsLog analytics) {
+      AnalyticsLog analytics,
+      Profiles profiles) {
     this.config = config;
-    this.adminToken = adminToken;
+    this.profiles = profiles;
+    this.owners = new SessionOwners(records, profiles, adminToken);
     this.clock = clock;
     this.store = store;
     this.records = records;
@@ -92,12 +105,20 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
     return config;
   }
 
-  /** Creates a session, durable in PostgreSQL before this completes. */
+  /** Creates an anonymous session, durable in PostgreSQL before this completes. */
   public Future<Created> create(String title) {
-    return create(title, 0);
+    return create(title, Optional.empty());
   }
 
-  private Future<Created> create(String title, int attempt) {
+  /**
+   * Creates a session owned by {@code owner} if present (a signed-in user, whose profile has been
+   * written), durable in PostgreSQL before this completes.
+   */
+  public Future<Created> create(String title, Optional<Profile> owner) {
+    return create(title, owner, 0);
+  }
+
+  private Future<Created> create(String title, Optional<Profile> owner, int attempt) {
     if (attempt == CODE_ATTEMPTS) {
       return Future.failedFuture(new IllegalStateException("no free session code found"));
     }
@@ -115,21 +136,73 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
             null,
             null);
     String token = Tokens.generate();
+    byte[] hash = Tokens.hash(token);
+    UUID ownerId = owner.map(Profile::id).orElse(null);
     return records
-        .insert(session, Tokens.hash(token))
+        .insert(session, hash, ownerId)
+        .recover(
+            e ->
+                missingProfile(e) && owner.isPresent()
+                    ? profiles
+                        .rewrite(owner.get())
+                        .compose(v -> records.insert(session, hash, ownerId))
+                    : Future.failedFuture(e))
         .compose(
             inserted -> {
               if (!inserted) {
-                return create(title, attempt + 1);
+                return create(title, owner, attempt + 1);
               }
               return store
                   .put(session)
                   .map(
                       v -> {
-                        log.info("session created", kv("session", session.code()));
+                        log.info(
+                            "session created",
+                            kv("session", session.code()),
+                            kv("signedIn", owner.isPresent()));
                         analytics.record(AnalyticsLog.SESSION_CREATED, session.code());
                         return new Created(session, token);
                       });
+            });
+  }
+
+  /**
+   * The profile was remembered as written but is gone (deleted since): a foreign-key violation on
+   * sessions.owner_profile_id.
+   */
+  private static boolean missingProfile(Throwable e) {
+    return e instanceof PgException pg && "23503".equals(pg.getSqlState());
+  }
+
+  /**
+   * The sessions {@code owner} created, newest first. An ended session shows its ending even before
+   * PostgreSQL recorded it; {@code live} is what the engine says now.
+   */
+  public Future<OwnedPage> owned(UUID owner, int page, int limit) {
+    long offset = (long) (page - 1) * limit;
+    return records
+        .owned(owner, limit + 1, offset)
+        .compose(
+            rows -> {
+              boolean hasMore = rows.size() > limit;
+              List<SessionState> shown = hasMore ? rows.subList(0, limit) : rows;
+              List<Future<Owned>> views = new ArrayList<>();
+              for (SessionState recorded : shown) {
+                views.add(
+                    recorded.ended()
+                        ? Future.succeededFuture(new Owned(recorded, false))
+                        : store
+                            .find(recorded.code())
+                            .map(
+                                live ->
+                                    live.isPresent()
+                                        ? new Owned(live.get(), true)
+                                        : new Owned(
+                                            endingNotRecorded.getOrDefault(
+                                                recorded.code(), recorded),
+                                            false)));
+              }
+              return Future.all(views).map(all -> new OwnedPage(all.<Owned>list(), hasMore));
             });
   }
 
@@ -202,39 +275,18 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
 
   @Override
   public Future<Void> requireOwner(String code, Optional<String> bearer) {
-    return owned(code, bearer).mapEmpty();
-  }
-
-  /** The session's record if {@code bearer} is its owner token or the admin token. */
-  private Future<SessionRecords.SessionRecord> owned(String code, Optional<String> bearer) {
-    if (bearer.isEmpty()) {
-      return Future.failedFuture(
-          new ApiException(401, "unauthorized", "send the owner token as Authorization: Bearer"));
-    }
-    return records
-        .find(code)
-        .compose(
-            record -> {
-              if (record.isEmpty()) {
-                return Future.failedFuture(ApiException.notFound("no session " + code));
-              }
-              boolean owner = Tokens.matches(bearer.get(), record.get().ownerTokenHash());
-              if (!owner && !Tokens.matches(bearer.get(), adminToken)) {
-                return Future.failedFuture(
-                    new ApiException(403, "forbidden", "that token does not own this session"));
-              }
-              return Future.succeededFuture(record.get());
-            });
+    return owners.authorize(code, bearer).mapEmpty();
   }
 
   /**
-   * Ends the session for its owner ({@code bearer} is the owner token) or an operator ({@code
-   * ADMIN_TOKEN}); fails with the matching {@link ApiException} otherwise.
+   * Ends the session for its owner ({@code bearer} is the owner token or the creator's JWT) or an
+   * operator ({@code ADMIN_TOKEN}); fails with the matching {@link ApiException} otherwise.
    */
   public Future<SessionState> endAuthorized(String code, Optional<String> bearer) {
     ApiException alreadyEnded =
         new ApiException(409, "session_ended", "the session has already ended");
-    return owned(code, bearer)
+    return owners
+        .authorize(code, bearer)
         .compose(
             record -> {
               if (record.state().ended()) {

@@ -193,4 +193,69 @@ class ConfigTest {
     assertThat(config.describe().toString()).doesNotContain("a-very-long-admin-secret");
     assertThat(config.adminToken()).contains("a-very-long-admin-secret");
   }
+
+  @Test
+  void accountsAreOffByDefaultWithSupabasesAudience() {
+    Config.Jwt jwt = Config.fromEnv(Map.of()).jwt();
+
+    assertThat(jwt.enabled()).isFalse();
+    assertThat(jwt.audiences()).containsExactly("authenticated");
+    assertThat(jwt.issuer()).isEmpty();
+    assertThat(Config.fromEnv(Map.of()).describe()).containsEntry("jwt", "off");
+  }
+
+  @Test
+  void theJwtSettingsAreReadAndTheSecretNeverShown() {
+    String secret = "a-jwt-secret-that-is-long-enough-0123456789";
+    Config config =
+        Config.fromEnv(
+            Map.of(
+                "JWT_SECRET", secret,
+                "JWT_JWKS_URL", "https://p.supabase.co/auth/v1/.well-known/jwks.json",
+                "JWT_AUDIENCE", "authenticated, service",
+                "JWT_ISSUER", "https://p.supabase.co/auth/v1"));
+
+    Config.Jwt jwt = config.jwt();
+    assertThat(jwt.enabled()).isTrue();
+    assertThat(jwt.secret()).contains(secret);
+    assertThat(jwt.jwksUrl().orElseThrow().getHost()).isEqualTo("p.supabase.co");
+    assertThat(jwt.audiences()).containsExactly("authenticated", "service");
+    assertThat(jwt.issuer()).contains("https://p.supabase.co/auth/v1");
+    assertThat(config.describe()).containsEntry("jwt", "secret and jwks");
+    assertThat(config.describe().toString()).doesNotContain(secret);
+    assertThat(config.toString()).doesNotContain(secret);
+  }
+
+  @Test
+  void badJwtSettingsAreReportedTogether() {
+    assertThatThrownBy(
+            () ->
+                Config.fromEnv(
+                    Map.of(
+                        "JWT_SECRET", "too-short-secret",
+                        "JWT_JWKS_URL", "ftp://keys.example.com/jwks.json",
+                        "JWT_AUDIENCE", " , ")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(3)
+                    .anySatisfy(p -> assertThat(p).startsWith("JWT_SECRET:").contains("32"))
+                    .anySatisfy(p -> assertThat(p).startsWith("JWT_JWKS_URL:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("JWT_AUDIENCE:")));
+  }
+
+  @Test
+  void anIssuerOrAudienceWithoutKeysIsAMistake() {
+    assertThatThrownBy(
+            () ->
+                Config.fromEnv(
+                    Map.of("JWT_ISSUER", "https://p.supabase.co/auth/v1", "JWT_AUDIENCE", "app")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(2)
+                    .allSatisfy(p -> assertThat(p).contains("JWT_SECRET or JWT_JWKS_URL")));
+  }
 }

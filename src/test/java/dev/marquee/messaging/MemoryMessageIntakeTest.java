@@ -51,7 +51,7 @@ class MemoryMessageIntakeTest extends MessageIntakeContract {
         var now = clock.instant();
         SessionState s =
             new SessionState(code, "", now, now.plusSeconds(86_400), now, 0, "e", null, null, null);
-        await(records.insert(s, new byte[32]));
+        await(records.insert(s, new byte[32], null));
         await(sessions.put(s));
         List<Long> seen = Collections.synchronizedList(new ArrayList<>());
         published.put(code, seen);

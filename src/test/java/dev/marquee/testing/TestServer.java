@@ -146,6 +146,20 @@ public final class TestServer implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** GET with {@code Authorization: Bearer <bearer>}. */
+  public HttpResponse<String> get(String path, String bearer) {
+    return send(request(path).header("Authorization", "Bearer " + bearer).GET());
+  }
+
+  /** POST of a JSON body with {@code Authorization: Bearer <bearer>}. */
+  public HttpResponse<String> post(String path, String body, String bearer) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + bearer)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   public HttpResponse<String> postWithToken(String path, String bearer) {
     return send(
         request(path)
