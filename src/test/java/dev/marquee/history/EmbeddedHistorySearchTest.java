@@ -1,0 +1,11 @@
+package dev.marquee.history;
+
+import java.util.Map;
+
+/** The same suite on the embedded PostgreSQL (zonky's binaries, with their contrib extensions). */
+class EmbeddedHistorySearchTest extends HistorySearchContract {
+  @Override
+  protected Map<String, String> engineEnv() {
+    return Map.of("EMBEDDED", "true");
+  }
+}
