@@ -199,7 +199,7 @@ public final class Marquee {
                 config.adminToken(),
                 clock),
             new HealthRoutes(readiness),
-            new MetricsRoutes(metrics),
+            new MetricsRoutes(metrics, config.metricsToken()),
             WebRoutes.fromJar(),
             () -> new WebSocketRoutes(realtime));
     List<HttpVerticle> servers = new ArrayList<>();

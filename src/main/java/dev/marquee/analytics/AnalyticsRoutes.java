@@ -42,7 +42,7 @@ public final class AnalyticsRoutes {
   }
 
   private void showReport(RoutingContext ctx) {
-    AdminAuth.require(ctx, adminToken);
+    AdminAuth.require(ctx, adminToken, "analytics_report");
     Optional<Instant> from = bound(ctx, "from", false);
     Optional<Instant> to = bound(ctx, "to", true);
     Instant end = to.orElseGet(() -> clock.instant().truncatedTo(ChronoUnit.MILLIS));

@@ -32,6 +32,7 @@ public record Config(
     Health health,
     Retention retention,
     Optional<String> adminToken,
+    Optional<String> metricsToken,
     Jwt jwt) {
 
   public static final int DEFAULT_PORT = 3001;
@@ -317,6 +318,14 @@ public record Config(
           }
         });
 
+    Optional<String> metricsToken = r.string("METRICS_TOKEN");
+    metricsToken.ifPresent(
+        token -> {
+          if (token.length() < 16) {
+            r.problem("METRICS_TOKEN", "must be at least 16 characters long");
+          }
+        });
+
     Jwt jwt = jwt(r);
 
     if (!r.problems().isEmpty()) {
@@ -339,6 +348,7 @@ public record Config(
         health,
         retention,
         adminToken,
+        metricsToken,
         jwt);
   }
 
@@ -374,6 +384,7 @@ public record Config(
         retention.analytics().map(d -> (Object) d.toMillis()).orElse(FOREVER));
     out.put("trustedProxies", http.trustedProxies().toString());
     out.put("adminToken", adminToken.isPresent() ? "set" : "unset");
+    out.put("metricsToken", metricsToken.isPresent() ? "set" : "unset");
     out.put(
         "jwt",
         !jwt.enabled()

@@ -105,7 +105,10 @@ public final class HistoryRoutes {
             code ->
                 history
                     .sessions()
-                    .requireOwner(code, Tokens.bearer(ctx.request().getHeader("Authorization")))
+                    .requireOwner(
+                        code,
+                        Tokens.bearer(ctx.request().getHeader("Authorization")),
+                        "history_clear")
                     .compose(v -> history.clear(code))
                     .map(code))
         .onSuccess(

@@ -28,7 +28,7 @@ public final class HistoryService {
     /**
      * Succeeds if {@code bearer} is the session's owner token or the admin token (else 401/403).
      */
-    Future<Void> requireOwner(String code, Optional<String> bearer);
+    Future<Void> requireOwner(String code, Optional<String> bearer, String action);
 
     /** The newest seq the session has issued, or empty once it has ended and will issue no more. */
     Future<OptionalLong> issuedThrough(String code);

@@ -36,7 +36,7 @@ public final class PresenceRoutes {
     /**
      * Succeeds if {@code bearer} is the session's owner token or the admin token (else 401/403).
      */
-    Future<Void> requireOwner(String code, Optional<String> bearer);
+    Future<Void> requireOwner(String code, Optional<String> bearer, String action);
   }
 
   private final PresenceRegistry presence;
@@ -167,7 +167,7 @@ public final class PresenceRoutes {
     Optional<String> bearer = Tokens.bearer(ctx.request().getHeader("Authorization"));
     sessions
         .requireLive(ctx.pathParam("code"))
-        .compose(code -> sessions.requireOwner(code, bearer).map(code))
+        .compose(code -> sessions.requireOwner(code, bearer, "presence_remove_idle").map(code))
         .compose(this::removeIdleMembers)
         .onSuccess(
             removed -> {

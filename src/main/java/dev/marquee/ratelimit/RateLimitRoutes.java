@@ -33,7 +33,7 @@ public final class RateLimitRoutes {
   }
 
   private void showStats(RoutingContext ctx) {
-    AdminAuth.require(ctx, adminToken);
+    AdminAuth.require(ctx, adminToken, "ratelimit_stats");
     limiter
         .stats(TOP)
         .onSuccess(
@@ -59,7 +59,7 @@ public final class RateLimitRoutes {
   }
 
   private void resetKey(RoutingContext ctx) {
-    AdminAuth.require(ctx, adminToken);
+    AdminAuth.require(ctx, adminToken, "ratelimit_reset");
     JsonObject body = Responses.body(ctx);
     Object rawKind = body.getValue("kind");
     RateLimitKind kind =

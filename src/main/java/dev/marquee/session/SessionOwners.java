@@ -1,6 +1,7 @@
 package dev.marquee.session;
 
 import dev.marquee.api.ApiException;
+import dev.marquee.api.Audit;
 import dev.marquee.api.Tokens;
 import dev.marquee.profile.Profiles;
 import io.vertx.core.Future;
@@ -29,7 +30,23 @@ final class SessionOwners {
    * without a bearer or with a JWT that does not verify, 404 for an unknown session, 403 for any
    * other token (someone else's JWT included).
    */
-  Future<SessionRecords.SessionRecord> authorize(String code, Optional<String> bearer) {
+  Future<SessionRecords.SessionRecord> authorize(
+      String code, Optional<String> bearer, String action) {
+    return check(code, bearer)
+        .onSuccess(owned -> Audit.owner(action, code, owned.actor()))
+        .onFailure(
+            e -> {
+              if (e instanceof ApiException api && (api.status() == 401 || api.status() == 403)) {
+                Audit.refused(action, code, api.status(), null);
+              }
+            })
+        .map(Owned::record);
+  }
+
+  /** A session's record and who may act on it: {@code owner}, {@code admin} or {@code user}. */
+  private record Owned(SessionRecords.SessionRecord record, String actor) {}
+
+  private Future<Owned> check(String code, Optional<String> bearer) {
     if (bearer.isEmpty()) {
       return Future.failedFuture(
           new ApiException(
@@ -47,9 +64,11 @@ final class SessionOwners {
                 return Future.failedFuture(ApiException.notFound("no session " + code));
               }
               SessionRecords.SessionRecord record = found.get();
-              if (Tokens.matches(bearer.get(), record.ownerTokenHash())
-                  || Tokens.matches(bearer.get(), adminToken)) {
-                return Future.succeededFuture(record);
+              if (Tokens.matches(bearer.get(), record.ownerTokenHash())) {
+                return Future.succeededFuture(new Owned(record, "owner"));
+              }
+              if (Tokens.matches(bearer.get(), adminToken)) {
+                return Future.succeededFuture(new Owned(record, "admin"));
               }
               if (profiles.enabled() && Profiles.isJwt(bearer.get())) {
                 return profiles
@@ -57,7 +76,7 @@ final class SessionOwners {
                     .compose(
                         user ->
                             user.id().equals(record.ownerProfileId())
-                                ? Future.succeededFuture(record)
+                                ? Future.succeededFuture(new Owned(record, "user"))
                                 : Future.failedFuture(
                                     new ApiException(
                                         403, "forbidden", "this session belongs to someone else")));

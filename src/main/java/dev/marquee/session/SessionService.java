@@ -274,8 +274,8 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
   }
 
   @Override
-  public Future<Void> requireOwner(String code, Optional<String> bearer) {
-    return owners.authorize(code, bearer).mapEmpty();
+  public Future<Void> requireOwner(String code, Optional<String> bearer, String action) {
+    return owners.authorize(code, bearer, action).mapEmpty();
   }
 
   /**
@@ -286,7 +286,7 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
     ApiException alreadyEnded =
         new ApiException(409, "session_ended", "the session has already ended");
     return owners
-        .authorize(code, bearer)
+        .authorize(code, bearer, "session_end")
         .compose(
             record -> {
               if (record.state().ended()) {
