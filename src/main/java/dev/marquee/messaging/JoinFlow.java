@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@code join}: checks the code (counting failures per IP against guessing), enters the local
- * room and presence, then answers {@code joined} followed by the replay after {@code lastSeq}.
+ * room, asks the session's gate (kicked clients and, while locked, new controllers are refused),
+ * enters presence, then answers {@code joined} followed by the replay after {@code lastSeq}.
  *
  * <p>No gap, no duplicate: the room subscription is active before {@code lastSeq} is read, so a
  * message is either at or below it (in the replay, or in history) or arrives live after it; the
