@@ -17,8 +17,8 @@ public sealed interface RoomEvent {
 
   /**
    * A member joined, left, went idle or came back. {@code reason} says why a {@code leave} happened
-   * ({@code left}, {@code closed}, {@code idle}); sockets of a member removed as idle are closed by
-   * whoever holds them.
+   * ({@code left}, {@code closed}, {@code idle}, {@code kicked}); sockets of a member removed as
+   * idle are closed by whoever holds them.
    */
   record Presence(
       String session,
@@ -36,4 +36,13 @@ public sealed interface RoomEvent {
 
   /** The session is over; members are told why and disconnected. */
   record Ended(String session, String reason) implements RoomEvent {}
+
+  /** The owner locked the session (no new controllers) or unlocked it. */
+  record Locked(String session, boolean locked) implements RoomEvent {}
+
+  /**
+   * The owner kicked {@code clientId}: whoever holds its sockets closes them with 4502. Members see
+   * the {@code leave} (reason {@code kicked}) as a presence event.
+   */
+  record Kicked(String session, String clientId) implements RoomEvent {}
 }

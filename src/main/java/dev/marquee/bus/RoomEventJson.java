@@ -49,6 +49,10 @@ public final class RoomEventJson {
               .put("kind", "warning")
               .put("endsAt", w.endsAt().toEpochMilli())
               .put("endsInMs", w.endsInMs());
+    } else if (event instanceof RoomEvent.Locked l) {
+      json = new JsonObject().put("kind", "lock").put("locked", l.locked());
+    } else if (event instanceof RoomEvent.Kicked k) {
+      json = new JsonObject().put("kind", "kick").put("clientId", k.clientId());
     } else {
       json =
           new JsonObject().put("kind", "ended").put("reason", ((RoomEvent.Ended) event).reason());
@@ -121,6 +125,16 @@ public final class RoomEventJson {
       }
       case "ended" -> {
         return new RoomEvent.Ended(session, text(json, "reason"));
+      }
+      case "lock" -> {
+        Boolean locked = json.getBoolean("locked");
+        if (locked == null) {
+          throw new IllegalArgumentException("missing field 'locked'");
+        }
+        return new RoomEvent.Locked(session, locked);
+      }
+      case "kick" -> {
+        return new RoomEvent.Kicked(session, text(json, "clientId"));
       }
       default -> throw new IllegalArgumentException("unknown kind '" + kind + "'");
     }

@@ -55,6 +55,10 @@ public record Config(
   public static final long DEFAULT_INACTIVITY_TIMEOUT = 900_000;
   public static final long DEFAULT_INACTIVITY_WARNING_THRESHOLD = 600_000;
   public static final long DEFAULT_SESSION_SWEEP_INTERVAL_MS = 1_000;
+
+  /** How long a member the owner kicked cannot rejoin with the same clientId (10 min). */
+  public static final long DEFAULT_KICK_BAN_MS = 600_000;
+
   public static final long DEFAULT_PRESENCE_IDLE_AFTER = 300_000;
   public static final long DEFAULT_PRESENCE_IDLE_TIMEOUT = 1_800_000;
   public static final long DEFAULT_WS_JOIN_TIMEOUT_MS = 10_000;
@@ -121,7 +125,8 @@ public record Config(
       Duration maxLifetime,
       Duration inactivityTimeout,
       Duration inactivityWarning,
-      Duration sweepInterval) {}
+      Duration sweepInterval,
+      Duration kickBan) {}
 
   public record Presence(Duration idleAfter, Duration idleTimeout) {}
 
@@ -262,7 +267,8 @@ public record Config(
             millis(r, "MAX_SESSION_LIFETIME", DEFAULT_MAX_SESSION_LIFETIME),
             millis(r, "INACTIVITY_TIMEOUT", DEFAULT_INACTIVITY_TIMEOUT),
             millis(r, "INACTIVITY_WARNING_THRESHOLD", DEFAULT_INACTIVITY_WARNING_THRESHOLD),
-            millis(r, "SESSION_SWEEP_INTERVAL_MS", DEFAULT_SESSION_SWEEP_INTERVAL_MS));
+            millis(r, "SESSION_SWEEP_INTERVAL_MS", DEFAULT_SESSION_SWEEP_INTERVAL_MS),
+            millis(r, "KICK_BAN_MS", DEFAULT_KICK_BAN_MS));
     if (sessions.inactivityWarning().compareTo(sessions.inactivityTimeout()) >= 0) {
       r.problem(
           "INACTIVITY_WARNING_THRESHOLD",

@@ -209,6 +209,24 @@ final class Connection {
     return room;
   }
 
+  /** Back to a socket that has not joined, after a refused join; it may send another. */
+  void abandonJoin() {
+    if (phase != Phase.JOINING) {
+      return;
+    }
+    rt.metrics().socketRole(role.wire(), "unjoined");
+    if (room != null) {
+      rooms.leave(room, this);
+      room = null;
+    }
+    phase = Phase.NEW;
+    session = null;
+    clientId = null;
+    name = null;
+    role = null;
+    pending = null;
+  }
+
   void joinedPresence() {
     inPresence = true;
   }
@@ -260,6 +278,17 @@ final class Connection {
       return;
     }
     if (phase != Phase.JOINED) {
+      return;
+    }
+    if (event instanceof RoomEvent.Kicked k) {
+      if (clientId.equals(k.clientId())) {
+        rt.metrics().clientError("kicked");
+        write(frame);
+        // Usually the kicker removed the member already; this covers a socket that entered
+        // presence meanwhile.
+        leavePresence("kicked");
+        close(CloseCodes.KICKED, "kicked");
+      }
       return;
     }
     if (event instanceof RoomEvent.Presence p && clientId.equals(p.clientId())) {

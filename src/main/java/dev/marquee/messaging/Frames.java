@@ -19,7 +19,8 @@ final class Frames {
       String clientId,
       long lastSeq,
       Counts counts,
-      boolean recovered) {
+      boolean recovered,
+      boolean locked) {
     return new JsonObject()
         .put("type", "joined")
         .put("session", session.code())
@@ -30,6 +31,7 @@ final class Frames {
         .put("expiresAt", Times.iso(session.expiresAt()))
         .put("presence", counts(counts.controller(), counts.display()))
         .put("recovered", recovered)
+        .put("locked", locked)
         .encode();
   }
 
@@ -74,6 +76,10 @@ final class Frames {
 
   static String ended(String reason) {
     return new JsonObject().put("type", "ended").put("reason", reason).encode();
+  }
+
+  static String lock(boolean locked) {
+    return new JsonObject().put("type", "lock").put("locked", locked).encode();
   }
 
   static String reconnect(String reason) {

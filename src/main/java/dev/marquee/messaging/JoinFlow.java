@@ -7,9 +7,11 @@ import dev.marquee.history.RecentHistory;
 import dev.marquee.history.StoredMessage;
 import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRegistry;
+import dev.marquee.presence.Role;
 import dev.marquee.ratelimit.RateLimitKind;
 import dev.marquee.ratelimit.RateLimitRule;
 import dev.marquee.session.SessionState;
+import dev.marquee.session.SessionStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@code join}: checks the code (counting failures per IP against guessing), enters the local
- * room and presence, then answers {@code joined} followed by the replay after {@code lastSeq}.
+ * room, asks the session's gate (kicked clients and, while locked, new controllers are refused),
+ * enters presence, then answers {@code joined} followed by the replay after {@code lastSeq}.
  *
  * <p>No gap, no duplicate: the room subscription is active before {@code lastSeq} is read, so a
  * message is either at or below it (in the replay, or in history) or arrives live after it; the
@@ -82,20 +85,48 @@ final class JoinFlow {
       c.close(CloseCodes.SESSION_ENDED, "session ended");
       return Future.succeededFuture();
     }
-    return enter(c, join);
+    return enter(c, join, found);
   }
 
-  private static Future<Void> enter(Connection c, ClientFrame.Join join) {
+  /**
+   * Subscribes first and asks the gate second: a kick is recorded before it is published, so a kick
+   * this join's admission did not see reaches its subscription, and the socket is closed.
+   */
+  private static Future<Void> enter(Connection c, ClientFrame.Join join, SessionState found) {
     Realtime rt = c.rt();
-    String code = join.session();
     String clientId = join.clientId() != null ? join.clientId() : UUID.randomUUID().toString();
-    c.beginJoin(code, clientId, join.name(), join.role());
+    c.beginJoin(join.session(), clientId, join.name(), join.role());
     return c.room()
         .ready()
+        .compose(sub -> rt.sessions().admit(found, clientId, join.role() == Role.CONTROLLER))
         .compose(
-            sub ->
-                rt.presence()
-                    .join(code, clientId, join.name(), join.role(), PresenceRegistry.Via.WS))
+            admission -> {
+              if (!c.isOpen()) {
+                return Future.succeededFuture();
+              }
+              if (admission == SessionStore.Admission.KICKED) {
+                c.error("kicked", LocalRoom.KICKED_MESSAGE, null, 0);
+                c.close(CloseCodes.KICKED, "kicked");
+                return Future.succeededFuture();
+              }
+              if (admission == SessionStore.Admission.LOCKED) {
+                c.abandonJoin();
+                c.error(
+                    "session_locked",
+                    "the session is locked: no new controllers may join",
+                    null,
+                    0);
+                return Future.succeededFuture();
+              }
+              return admitted(c, join, clientId);
+            });
+  }
+
+  private static Future<Void> admitted(Connection c, ClientFrame.Join join, String clientId) {
+    Realtime rt = c.rt();
+    String code = join.session();
+    return rt.presence()
+        .join(code, clientId, join.name(), join.role(), PresenceRegistry.Via.WS)
         .compose(
             change -> {
               if (!c.isOpen()) {
@@ -134,41 +165,50 @@ final class JoinFlow {
         wantsReplay
             ? rt.history().since(session.code(), join.lastSeq(), lastSeq)
             : Future.succeededFuture(new RecentHistory.Replay(false, List.of()));
-    return replay.map(
-        r -> {
-          if (!c.isOpen()) {
-            return null;
-          }
-          List<String> frames = new ArrayList<>(r.messages().size());
-          for (StoredMessage m : r.messages()) {
-            frames.add(Frames.message(m));
-          }
-          c.finishJoin(
-              Frames.joined(
-                  session, join.role().wire(), clientId, lastSeq, change.counts(), r.complete()),
-              frames,
-              lastSeq);
-          PresenceEvents.announce(rt.bus(), change);
-          // A second socket of a member already present (another tab, a reconnect racing the
-          // old socket) is no arrival: its joins and leaves stay paired for the report's peak.
-          PresenceEvents.record(rt.analytics(), change);
-          if (join.lastSeq() >= 0) {
-            rt.analytics()
-                .record(
-                    AnalyticsLog.REJOINED,
-                    session.code(),
-                    new JsonObject().put("recovered", r.complete()));
-          }
-          rt.sessions()
-              .pendingWarning(session)
-              .ifPresent(w -> c.write(Frames.warning(w.endsAt(), w.endsInMs())));
-          log.debug(
-              "member joined",
-              kv("session", session.code()),
-              kv("role", join.role().wire()),
-              kv("recovered", r.complete()),
-              kv("replayed", frames.size()));
-          return null;
-        });
+    Future<Boolean> locked = rt.sessions().locked(session.code());
+    return Future.all(replay, locked)
+        .map(
+            both -> {
+              RecentHistory.Replay r = replay.result();
+              if (!c.isOpen()) {
+                return null;
+              }
+              List<String> frames = new ArrayList<>(r.messages().size());
+              for (StoredMessage m : r.messages()) {
+                frames.add(Frames.message(m));
+              }
+              c.finishJoin(
+                  Frames.joined(
+                      session,
+                      join.role().wire(),
+                      clientId,
+                      lastSeq,
+                      change.counts(),
+                      r.complete(),
+                      locked.result()),
+                  frames,
+                  lastSeq);
+              PresenceEvents.announce(rt.bus(), change);
+              // A second socket of a member already present (another tab, a reconnect racing the
+              // old socket) is no arrival: its joins and leaves stay paired for the report's peak.
+              PresenceEvents.record(rt.analytics(), change);
+              if (join.lastSeq() >= 0) {
+                rt.analytics()
+                    .record(
+                        AnalyticsLog.REJOINED,
+                        session.code(),
+                        new JsonObject().put("recovered", r.complete()));
+              }
+              rt.sessions()
+                  .pendingWarning(session)
+                  .ifPresent(w -> c.write(Frames.warning(w.endsAt(), w.endsInMs())));
+              log.debug(
+                  "member joined",
+                  kv("session", session.code()),
+                  kv("role", join.role().wire()),
+                  kv("recovered", r.complete()),
+                  kv("replayed", frames.size()));
+              return null;
+            });
   }
 }

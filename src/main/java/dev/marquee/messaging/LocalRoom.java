@@ -15,6 +15,7 @@ import java.util.function.Consumer;
  * encodes each event once, and writes it to every member; all state is confined to its event loop.
  */
 final class LocalRoom implements Consumer<RoomEvent> {
+  static final String KICKED_MESSAGE = "the session's owner removed you from the session";
   private final String session;
   private final Context context;
   private final Realtime rt;
@@ -89,6 +90,12 @@ final class LocalRoom implements Consumer<RoomEvent> {
     }
     if (event instanceof RoomEvent.Warning w) {
       return Frames.warning(w.endsAt(), w.endsInMs());
+    }
+    if (event instanceof RoomEvent.Locked l) {
+      return Frames.lock(l.locked());
+    }
+    if (event instanceof RoomEvent.Kicked) {
+      return Frames.error("kicked", KICKED_MESSAGE, null, 0); // for the kicked member only
     }
     return Frames.ended(((RoomEvent.Ended) event).reason());
   }

@@ -35,6 +35,8 @@ final class RedisSessionStore implements SessionStore {
   static final RedisScript ADVANCE = RedisScript.load("session_advance");
   static final RedisScript END = RedisScript.load("session_end");
   static final RedisScript WARN = RedisScript.load("session_warn");
+  static final RedisScript GATE = RedisScript.load("session_gate");
+  static final RedisScript ADMIT = RedisScript.load("session_admit");
 
   private final RedisStore store;
   private final RedisKeys keys;
@@ -56,17 +58,22 @@ final class RedisSessionStore implements SessionStore {
   public Future<Void> put(SessionState s) {
     String code = s.code();
     String expiresAt = SessionHash.millis(s.expiresAt());
-    // The TTL is counted on the engine's clock, not Redis's, and never less than the grace, so a
-    // session put after its lifetime still lives until a sweep ends it.
-    long ttl =
-        Math.max(
-            s.expiresAt().toEpochMilli() + SessionHash.GRACE.toMillis() - clock.millis(),
-            SessionHash.GRACE.toMillis());
-    List<String> args = new ArrayList<>(List.of(code, expiresAt, Long.toString(ttl)));
+    List<String> args = new ArrayList<>(List.of(code, expiresAt, ttl(s)));
     args.addAll(SessionHash.encode(withTitle(s, store.cipher().seal(s.title()))));
     return store
         .eval(PUT, index.scriptKeys(code), args)
         .compose(added -> index.added(code, expiresAt, added.toLong()));
+  }
+
+  /**
+   * The expiry of a session's keys: counted on the engine's clock, not Redis's, and never less than
+   * the grace, so a session put after its lifetime still lives until a sweep ends it.
+   */
+  private String ttl(SessionState s) {
+    return Long.toString(
+        Math.max(
+            s.expiresAt().toEpochMilli() + SessionHash.GRACE.toMillis() - clock.millis(),
+            SessionHash.GRACE.toMillis()));
   }
 
   @Override
@@ -104,7 +111,10 @@ final class RedisSessionStore implements SessionStore {
                 return Future.succeededFuture(Optional.<SessionState>empty());
               }
               SessionState ended = opened(SessionHash.decode(code, f)).withEnd(at, reason);
-              return index.ended(code).map(Optional.of(ended));
+              return index
+                  .ended(code)
+                  .compose(v -> store.send(Command.DEL, keys.gate(code)))
+                  .map(Optional.of(ended));
             });
   }
 
@@ -113,6 +123,48 @@ final class RedisSessionStore implements SessionStore {
     return store
         .eval(WARN, List.of(keys.session(code)), List.of(SessionHash.millis(lastActivityAt)))
         .map(r -> r.toLong() == 1L);
+  }
+
+  @Override
+  public Future<Boolean> lock(SessionState session, boolean locked) {
+    return gate(session, "locked", locked ? "1" : "0", "");
+  }
+
+  @Override
+  public Future<Boolean> locked(String code) {
+    return store
+        .send(Command.HGET, keys.gate(code), "locked")
+        .map(r -> r != null && "1".equals(r.toString()));
+  }
+
+  @Override
+  public Future<Void> kick(SessionState session, String clientId, Instant until) {
+    return gate(
+            session,
+            "kicked:" + clientId,
+            Long.toString(until.toEpochMilli()),
+            "member:" + clientId)
+        .mapEmpty();
+  }
+
+  private Future<Boolean> gate(SessionState s, String field, String value, String drop) {
+    String code = s.code();
+    return store
+        .eval(
+            GATE, List.of(keys.session(code), keys.gate(code)), List.of(ttl(s), field, value, drop))
+        .map(r -> r.toLong() == 1L);
+  }
+
+  @Override
+  public Future<Admission> admit(
+      SessionState session, String clientId, boolean controller, Instant now) {
+    return store
+        .eval(
+            ADMIT,
+            List.of(keys.gate(session.code())),
+            List.of(
+                clientId, controller ? "1" : "0", Long.toString(now.toEpochMilli()), ttl(session)))
+        .map(r -> Admission.valueOf(r.toString().toUpperCase(java.util.Locale.ROOT)));
   }
 
   @Override

@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The session endpoints of PROTOCOL.md (create, look up, end) and a signed-in user's list of the
- * sessions they created (docs/auth.md).
+ * The session endpoints of PROTOCOL.md (create, look up, end), the owner's lock and kick
+ * (docs/protocol.md) and a signed-in user's list of the sessions they created (docs/auth.md).
  */
 public final class SessionRoutes {
   static final int MAX_TITLE = 100;
@@ -28,6 +28,7 @@ public final class SessionRoutes {
   static final int MAX_PAGE = 1_000;
 
   private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,9}");
+  private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private final SessionService sessions;
   private final PresenceRegistry presence;
@@ -43,6 +44,8 @@ public final class SessionRoutes {
     router.post("/api/session").handler(this::createSession);
     router.get("/api/session/:code").handler(this::getSession);
     router.delete("/api/session/:code").handler(this::endSession);
+    router.post("/api/session/:code/lock").handler(this::lockSession);
+    router.post("/api/session/:code/kick").handler(this::kickMember);
     router.get("/api/me/sessions").handler(this::listMySessions);
   }
 
@@ -144,11 +147,13 @@ public final class SessionRoutes {
                 return Future.failedFuture(ApiException.notFound("no session " + code));
               }
               SessionState s = found.get();
-              Future<PresenceRegistry.Counts> counts =
-                  s.ended()
-                      ? Future.succeededFuture(PresenceRegistry.Counts.EMPTY)
-                      : presence.counts(code);
-              return counts.map(c -> view(s, c));
+              if (s.ended()) {
+                return Future.succeededFuture(view(s, PresenceRegistry.Counts.EMPTY, false));
+              }
+              Future<PresenceRegistry.Counts> counts = presence.counts(code);
+              Future<Boolean> locked = sessions.locked(code);
+              return Future.all(counts, locked)
+                  .map(both -> view(s, counts.result(), locked.result()));
             })
         .onSuccess(view -> Responses.json(ctx, 200, view))
         .onFailure(ctx::fail);
@@ -158,11 +163,48 @@ public final class SessionRoutes {
     String code = code(ctx);
     sessions
         .endAuthorized(code, bearer(ctx))
-        .onSuccess(s -> Responses.json(ctx, 200, view(s, PresenceRegistry.Counts.EMPTY)))
+        .onSuccess(s -> Responses.json(ctx, 200, view(s, PresenceRegistry.Counts.EMPTY, false)))
         .onFailure(ctx::fail);
   }
 
-  static JsonObject view(SessionState s, PresenceRegistry.Counts counts) {
+  private void lockSession(RoutingContext ctx) {
+    String code = code(ctx);
+    Object locked = Responses.body(ctx).getValue("locked");
+    if (!(locked instanceof Boolean)) {
+      throw ApiException.badRequest("locked must be true or false");
+    }
+    sessions
+        .lockAuthorized(code, bearer(ctx), (Boolean) locked)
+        .onSuccess(
+            s ->
+                Responses.json(
+                    ctx, 200, new JsonObject().put("code", s.code()).put("locked", locked)))
+        .onFailure(ctx::fail);
+  }
+
+  private void kickMember(RoutingContext ctx) {
+    String code = code(ctx);
+    Object clientId = Responses.body(ctx).getValue("clientId");
+    if (!(clientId instanceof String id) || !CLIENT_ID.matcher(id).matches()) {
+      throw ApiException.badRequest("clientId must be 1-64 letters, digits or ._:-");
+    }
+    sessions
+        .kickAuthorized(code, bearer(ctx), (String) clientId)
+        .onSuccess(
+            kick ->
+                Responses.json(
+                    ctx,
+                    200,
+                    new JsonObject()
+                        .put("code", code)
+                        .put("clientId", kick.clientId())
+                        .put("kicked", true)
+                        .put("wasPresent", kick.wasPresent())
+                        .put("bannedUntil", Times.iso(kick.until()))))
+        .onFailure(ctx::fail);
+  }
+
+  static JsonObject view(SessionState s, PresenceRegistry.Counts counts, boolean locked) {
     return new JsonObject()
         .put("code", s.code())
         .put("title", s.title())
@@ -173,6 +215,7 @@ public final class SessionRoutes {
         .put("endReason", s.endReason() == null ? null : s.endReason().wire())
         .put("lastSeq", s.lastSeq())
         .put("epoch", s.epoch())
+        .put("locked", locked)
         .put(
             "presence",
             new JsonObject()

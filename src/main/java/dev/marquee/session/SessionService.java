@@ -10,6 +10,7 @@ import dev.marquee.bus.RoomEvent;
 import dev.marquee.config.Config;
 import dev.marquee.history.HistoryService;
 import dev.marquee.history.RecentHistory;
+import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.presence.PresenceRoutes;
 import dev.marquee.profile.Profile;
@@ -356,6 +357,84 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
                   .compose(v -> presence.drop(code))
                   .map(v -> ended);
             });
+  }
+
+  /** Whether the session is locked (no new controllers); false for one that is not live. */
+  public Future<Boolean> locked(String code) {
+    return store.locked(code);
+  }
+
+  /** Decides a join to the live session {@code s} now (see {@link SessionStore#admit}). */
+  public Future<SessionStore.Admission> admit(SessionState s, String clientId, boolean controller) {
+    return store.admit(s, clientId, controller, now());
+  }
+
+  /**
+   * Locks or unlocks the session for its owner or an operator and tells every member. Fails as
+   * {@link #endAuthorized} does, and with 409 {@code session_ended} for a session that is not live.
+   */
+  public Future<SessionState> lockAuthorized(String code, Optional<String> bearer, boolean locked) {
+    return owners
+        .authorize(code, bearer, locked ? "session_lock" : "session_unlock")
+        .compose(record -> live(code))
+        .compose(
+            live ->
+                store
+                    .lock(live, locked)
+                    .compose(
+                        changed -> {
+                          if (!changed) {
+                            return Future.failedFuture(ended());
+                          }
+                          log.info(
+                              locked ? "session locked" : "session unlocked", kv("session", code));
+                          return bus.publish(new RoomEvent.Locked(code, locked)).map(live);
+                        }));
+  }
+
+  /** A kick: until when the member is kept out, and whether it was present. */
+  public record Kick(String clientId, Instant until, boolean wasPresent) {}
+
+  /**
+   * Kicks {@code clientId} for its owner or an operator: it cannot join again (in any role) for
+   * {@code KICK_BAN_MS}, every socket of it on every instance is closed with 4502, and members see
+   * it leave (reason {@code kicked}). A client that is not present is kept out all the same. Fails
+   * as {@link #lockAuthorized}.
+   */
+  public Future<Kick> kickAuthorized(String code, Optional<String> bearer, String clientId) {
+    return owners
+        .authorize(code, bearer, "member_kick")
+        .compose(record -> live(code))
+        .compose(
+            live -> {
+              Instant until = now().plus(config.kickBan());
+              return store
+                  .kick(live, clientId, until)
+                  .compose(v -> bus.publish(new RoomEvent.Kicked(code, clientId)))
+                  .compose(v -> presence.remove(code, clientId, "kicked"))
+                  .map(
+                      change -> {
+                        PresenceEvents.announce(bus, change);
+                        PresenceEvents.record(analytics, change);
+                        log.info("member kicked", kv("session", code));
+                        return new Kick(
+                            clientId, until, change.kind() == PresenceRegistry.Change.Kind.LEAVE);
+                      });
+            });
+  }
+
+  private Future<SessionState> live(String code) {
+    return store
+        .find(code)
+        .compose(
+            live ->
+                live.isPresent()
+                    ? Future.succeededFuture(live.get())
+                    : Future.failedFuture(ended()));
+  }
+
+  private static ApiException ended() {
+    return new ApiException(409, "session_ended", "the session has ended");
   }
 
   /** Expires, warns and ends sessions as of now. Safe to run concurrently with itself. */

@@ -10,6 +10,14 @@ public record RedisKeys(String prefix) {
     return prefix + ":session:{" + code + "}";
   }
 
+  /**
+   * Who may join a session: {@code locked}, {@code member:<clientId>} for each controller admitted,
+   * {@code kicked:<clientId>} until when (ms).
+   */
+  public String gate(String code) {
+    return prefix + ":gate:{" + code + "}";
+  }
+
   public String liveSessions() {
     return prefix + ":sessions:live";
   }

@@ -57,6 +57,13 @@ class AuditAndMetricsTokenTest {
           .isEqualTo(403);
       assertThat(server.delete("/api/session/" + code + "/history", ADMIN).statusCode())
           .isEqualTo(200);
+      String lock = "/api/session/" + code + "/lock";
+      String kick = "/api/session/" + code + "/kick";
+      assertThat(server.post(lock, "{\"locked\":true}", owner).statusCode()).isEqualTo(200);
+      assertThat(server.post(lock, "{\"locked\":false}", ADMIN).statusCode()).isEqualTo(200);
+      assertThat(server.post(kick, "{\"clientId\":\"c-1\"}", "someone-else").statusCode())
+          .isEqualTo(403);
+      assertThat(server.post(kick, "{\"clientId\":\"c-1\"}", owner).statusCode()).isEqualTo(200);
       assertThat(server.delete("/api/session/" + code, owner).statusCode()).isEqualTo(200);
 
       List<String> lines =
@@ -70,6 +77,10 @@ class AuditAndMetricsTokenTest {
               "audit 3 action=ratelimit_stats actor=admin ip=127.0.0.x",
               "audit refused 4 action=history_clear session=" + code + " status=403 ip=null",
               "audit 3 action=history_clear session=" + code + " actor=admin",
+              "audit 3 action=session_lock session=" + code + " actor=owner",
+              "audit 3 action=session_unlock session=" + code + " actor=admin",
+              "audit refused 4 action=member_kick session=" + code + " status=403 ip=null",
+              "audit 3 action=member_kick session=" + code + " actor=owner",
               "audit 3 action=session_end session=" + code + " actor=owner");
       assertThat(String.join("\n", lines))
           .doesNotContain(ADMIN)

@@ -23,7 +23,10 @@ class RoomEventJsonTest {
             new RoomEvent.Presence("K7QX2M", "leave", "c-2", "Bob", "display", 1, 0, "idle"),
             new RoomEvent.Presence("K7QX2M", "join", "c-3", "Eve", "controller", 2, 3, null),
             new RoomEvent.Warning("K7QX2M", Instant.ofEpochMilli(AT + 300_000), 300_000),
-            new RoomEvent.Ended("K7QX2M", "ended_by_owner"));
+            new RoomEvent.Ended("K7QX2M", "ended_by_owner"),
+            new RoomEvent.Locked("K7QX2M", true),
+            new RoomEvent.Locked("K7QX2M", false),
+            new RoomEvent.Kicked("K7QX2M", "c-4"));
     for (RoomEvent event : events) {
       String payload = RoomEventJson.encode(event, AT);
       RoomEvent back = RoomEventJson.decode("K7QX2M", payload, AT, 0);
@@ -56,6 +59,11 @@ class RoomEventJsonTest {
             RoomEventJson.encode(
                 new RoomEvent.Warning("K7QX2M", Instant.ofEpochMilli(AT + 9), 9), AT));
     assertThat(warning.getLong("endsAt")).isEqualTo(AT + 9);
+
+    assertThat(new JsonObject(RoomEventJson.encode(new RoomEvent.Locked("K7QX2M", true), AT)))
+        .isEqualTo(new JsonObject().put("kind", "lock").put("locked", true).put("at", AT));
+    assertThat(new JsonObject(RoomEventJson.encode(new RoomEvent.Kicked("K7QX2M", "c-4"), AT)))
+        .isEqualTo(new JsonObject().put("kind", "kick").put("clientId", "c-4").put("at", AT));
   }
 
   @Test

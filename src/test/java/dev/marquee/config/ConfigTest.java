@@ -27,6 +27,7 @@ class ConfigTest {
     assertThat(config.sessions().maxLifetime()).isEqualTo(Duration.ofHours(24));
     assertThat(config.sessions().inactivityTimeout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(config.sessions().inactivityWarning()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.sessions().kickBan()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.presence().idleAfter()).isEqualTo(Duration.ofMinutes(5));
     assertThat(config.presence().idleTimeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(config.adminToken()).isEmpty();
@@ -100,6 +101,7 @@ class ConfigTest {
                 "MAX_SESSION_LIFETIME", "3600000",
                 "INACTIVITY_TIMEOUT", "120000",
                 "INACTIVITY_WARNING_THRESHOLD", "60000",
+                "KICK_BAN_MS", "30000",
                 "REDIS_URL", "redis://localhost:6379"));
 
     assertThat(config.http().port()).isEqualTo(8080);
@@ -110,6 +112,7 @@ class ConfigTest {
     assertThat(config.sessions().maxLifetime()).isEqualTo(Duration.ofHours(1));
     assertThat(config.sessions().inactivityTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.sessions().inactivityWarning()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.sessions().kickBan()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.redis().orElseThrow().endpoints())
         .containsExactly("redis://localhost:6379/0");
   }

@@ -118,6 +118,57 @@ class AdmissionTest {
   }
 
   @Test
+  void failedJoinsLockOutOneIpv4AddressNotItsNeighbours() {
+    try (TestServer server = TestServer.start(behindProxyWithFailedJoins(2))) {
+      for (int i = 0; i < 2; i++) {
+        assertThat(guessFrom("203.0.113.7", server, "ZZZZZ" + (i + 2)))
+            .isEqualTo("session_not_found");
+      }
+      String real = server.createSession().getString("code");
+      assertThat(joinFrom("203.0.113.7", server, real)).isEqualTo("rate_limited");
+      assertThat(joinFrom("203.0.113.8", server, real)).as("same /24").isEqualTo("joined");
+    }
+  }
+
+  @Test
+  void failedJoinsLockOutAWholeIpv6Slash64() {
+    try (TestServer server = TestServer.start(behindProxyWithFailedJoins(2))) {
+      assertThat(guessFrom("2001:db8:1:2::a", server, "ZZZZZ2")).isEqualTo("session_not_found");
+      assertThat(guessFrom("2001:db8:1:2:ffff::b", server, "ZZZZZ3"))
+          .isEqualTo("session_not_found");
+      String real = server.createSession().getString("code");
+      assertThat(joinFrom("2001:db8:1:2:1234:5678:9abc:def0", server, real))
+          .as("another address of the same /64")
+          .isEqualTo("rate_limited");
+      assertThat(joinFrom("2001:db8:1:3::a", server, real)).as("the next /64").isEqualTo("joined");
+      assertThat(joinFrom("203.0.113.7", server, real)).isEqualTo("joined");
+    }
+  }
+
+  /** Clients seen through a trusted proxy on 127.0.0.1, so a test can speak for any address. */
+  private static Map<String, String> behindProxyWithFailedJoins(int max) {
+    return Map.of(
+        "RATE_LIMIT_FAILED_JOINS_PER_IP", Integer.toString(max), "TRUSTED_PROXIES", "127.0.0.1");
+  }
+
+  private static String guessFrom(String ip, TestServer server, String code) {
+    try (WsClient ws = WsClient.connect(server.port(), Map.of("X-Forwarded-For", ip))) {
+      ws.send(join(code));
+      JsonObject answer = ws.next();
+      return answer.getString("code");
+    }
+  }
+
+  /** The answer to a join from {@code ip}: {@code joined}, or the error's code. */
+  private static String joinFrom(String ip, TestServer server, String code) {
+    try (WsClient ws = WsClient.connect(server.port(), Map.of("X-Forwarded-For", ip))) {
+      ws.send(join(code));
+      JsonObject answer = ws.next();
+      return "joined".equals(answer.getString("type")) ? "joined" : answer.getString("code");
+    }
+  }
+
+  @Test
   void newConnectionsPerAddressAreLimitedWith429() {
     try (TestServer server = TestServer.start(Map.of("RATE_LIMIT_CONNECTIONS_PER_IP", "2"))) {
       server.ws().disconnect();

@@ -71,6 +71,15 @@ class SignInApiTest {
             new JsonObject(mine.body()).getJsonArray("sessions").getJsonObject(0).getString("code"))
         .isEqualTo(code);
 
+    // The creator's JWT locks and kicks like the owner token; someone else's does not.
+    String lock = "/api/session/" + code + "/lock";
+    String other = rs256(claims(UUID.randomUUID(), "Eve"));
+    assertThat(server.post(lock, "{\"locked\":true}", other).statusCode()).isEqualTo(403);
+    assertThat(server.post(lock, "{\"locked\":true}", jwt).statusCode()).isEqualTo(200);
+    String kick = "/api/session/" + code + "/kick";
+    assertThat(server.post(kick, "{\"clientId\":\"c-1\"}", other).statusCode()).isEqualTo(403);
+    assertThat(server.post(kick, "{\"clientId\":\"c-1\"}", jwt).statusCode()).isEqualTo(200);
+
     // The same user signed in through the HS256 secret is the same owner.
     String viaSecret = TestJwt.hs256(SECRET, claims(user, "Rui"));
     assertThat(server.delete("/api/session/" + code, viaSecret).statusCode()).isEqualTo(200);

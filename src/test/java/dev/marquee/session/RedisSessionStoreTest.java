@@ -102,6 +102,25 @@ class RedisSessionStoreTest extends SessionStoreContract {
   }
 
   @Test
+  void theGateExpiresWithTheSessionWhicheverChangeMadeIt() {
+    SessionState a = fresh("AAAAAA");
+    SessionState b = fresh("BBBBBB");
+    SessionState c = fresh("CCCCCC");
+    for (SessionState s : List.of(a, b, c)) {
+      await(store.put(s));
+    }
+    await(store.admit(a, "alice", true, CREATED));
+    await(store.lock(b, true));
+    await(store.kick(c, "alice", CREATED.plusSeconds(600)));
+    long expected = Duration.ofHours(25).toMillis();
+
+    for (SessionState s : List.of(a, b, c)) {
+      long pttl = await(redis.send(Command.PTTL, redis.keys().gate(s.code()))).toLong();
+      assertThat(pttl).as(s.code()).isBetween(expected - 5_000, expected);
+    }
+  }
+
+  @Test
   void onlyTheLiveIndexHasNoExpiry() {
     await(store.put(fresh("AAAAAA")));
     await(store.put(fresh("BBBBBB")));

@@ -251,4 +251,91 @@ abstract class SessionStoreContract {
         .containsExactlyElementsOf(LongStream.rangeClosed(1, threads * each).boxed().toList());
     assertThat(await(store.find("K7QX2M")).orElseThrow().lastSeq()).isEqualTo(threads * each);
   }
+
+  @Test
+  void anOpenSessionAdmitsEveryoneAndIsNotLocked() {
+    SessionState s = fresh("K7QX2M");
+    await(store.put(s));
+
+    assertThat(await(store.locked("K7QX2M"))).isFalse();
+    assertThat(await(store.admit(s, "alice", true, CREATED)))
+        .isEqualTo(SessionStore.Admission.ADMITTED);
+    assertThat(await(store.admit(s, "tv", false, CREATED)))
+        .isEqualTo(SessionStore.Admission.ADMITTED);
+  }
+
+  @Test
+  void aLockedSessionRefusesNewControllersButNotMembersOrDisplays() {
+    SessionState s = fresh("K7QX2M");
+    await(store.put(s));
+    await(store.admit(s, "alice", true, CREATED));
+
+    assertThat(await(store.lock(s, true))).isTrue();
+
+    assertThat(await(store.locked("K7QX2M"))).isTrue();
+    assertThat(await(store.admit(s, "mallory", true, CREATED)))
+        .isEqualTo(SessionStore.Admission.LOCKED);
+    assertThat(await(store.admit(s, "alice", true, CREATED)))
+        .as("a member reconnecting")
+        .isEqualTo(SessionStore.Admission.ADMITTED);
+    assertThat(await(store.admit(s, "tv", false, CREATED)))
+        .isEqualTo(SessionStore.Admission.ADMITTED);
+    assertThat(await(store.admit(s, "tv", true, CREATED)))
+        .as("a display is no member as a controller")
+        .isEqualTo(SessionStore.Admission.LOCKED);
+
+    assertThat(await(store.lock(s, false))).isTrue();
+    assertThat(await(store.locked("K7QX2M"))).isFalse();
+    assertThat(await(store.admit(s, "mallory", true, CREATED)))
+        .isEqualTo(SessionStore.Admission.ADMITTED);
+  }
+
+  @Test
+  void lockOfASessionThatIsNotLiveChangesNothing() {
+    SessionState s = fresh("K7QX2M");
+    assertThat(await(store.lock(s, true))).isFalse();
+    await(store.put(s));
+    await(store.end("K7QX2M", EndReason.CLOSED, CREATED));
+    assertThat(await(store.lock(s, true))).isFalse();
+    assertThat(await(store.locked("K7QX2M"))).isFalse();
+  }
+
+  @Test
+  void aKickedClientIsRefusedInAnyRoleUntilItsKickEndsThenNoLongerAMember() {
+    SessionState s = fresh("K7QX2M");
+    await(store.put(s));
+    await(store.admit(s, "alice", true, CREATED));
+    Instant until = CREATED.plus(Duration.ofMinutes(10));
+
+    await(store.kick(s, "alice", until));
+
+    assertThat(await(store.admit(s, "alice", true, CREATED)))
+        .isEqualTo(SessionStore.Admission.KICKED);
+    assertThat(await(store.admit(s, "alice", false, until.minusMillis(1))))
+        .isEqualTo(SessionStore.Admission.KICKED);
+    assertThat(await(store.admit(s, "bob", true, CREATED)))
+        .isEqualTo(SessionStore.Admission.ADMITTED);
+    await(store.lock(s, true));
+    assertThat(await(store.admit(s, "alice", true, until)))
+        .as("the kick is over but alice is no member of the locked session")
+        .isEqualTo(SessionStore.Admission.LOCKED);
+    await(store.lock(s, false));
+    assertThat(await(store.admit(s, "alice", true, until)))
+        .isEqualTo(SessionStore.Admission.ADMITTED);
+  }
+
+  @Test
+  void anEndedSessionForgetsItsLockAndKicks() {
+    SessionState s = fresh("K7QX2M");
+    await(store.put(s));
+    await(store.lock(s, true));
+    await(store.kick(s, "alice", CREATED.plus(Duration.ofMinutes(10))));
+    await(store.end("K7QX2M", EndReason.CLOSED, CREATED));
+
+    await(store.put(s));
+
+    assertThat(await(store.locked("K7QX2M"))).isFalse();
+    assertThat(await(store.admit(s, "alice", true, CREATED)))
+        .isEqualTo(SessionStore.Admission.ADMITTED);
+  }
 }
