@@ -20,6 +20,10 @@ final class FrameDecoder {
   static final int MAX_NAME = 64;
   static final int MAX_REF = 64;
   private static final String UNPAIRED = "unpaired surrogate (not valid Unicode)";
+
+  /** PostgreSQL text cannot hold U+0000: such a message could be shown but never stored. */
+  private static final String NUL = "the character U+0000 is not allowed";
+
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private FrameDecoder() {}
@@ -97,6 +101,9 @@ final class FrameDecoder {
     if (!wellFormed(name)) {
       return invalid(UNPAIRED + " in 'name'", ref);
     }
+    if (name.indexOf('\0') >= 0) {
+      return invalid(NUL + " in 'name'", ref);
+    }
     if (name.codePointCount(0, name.length()) > MAX_NAME) {
       return invalid("'name' must be at most " + MAX_NAME + " characters", ref);
     }
@@ -144,6 +151,9 @@ final class FrameDecoder {
     }
     if (!wellFormed(text)) {
       return refused(UNPAIRED + " in 'text'", ref);
+    }
+    if (text.indexOf('\0') >= 0) {
+      return refused(NUL + " in 'text'", ref);
     }
     return new ClientFrame.Send(text, ref);
   }

@@ -342,6 +342,32 @@ class BadFramesTest {
   }
 
   @Test
+  void aNulCharacterWhichPostgresCannotStoreIsBadRequest() {
+    try (Bystanders b = new Bystanders(server);
+        WsClient c = server.ws()) {
+      c.sendRaw(
+          "{\"type\":\"join\",\"session\":\""
+              + b.code
+              + "\",\"role\":\"controller\",\"name\":\"Nul\\u0000Name\"}");
+      assertThat(c.next().getString("code")).isEqualTo("bad_request");
+      c.join(b.code, "controller", "Nul");
+      c.sendRaw("{\"type\":\"send\",\"ref\":\"nul\",\"text\":\"a\\u0000b\"}");
+      JsonObject refused = c.nextAnswer();
+      assertThat(refused.getString("code")).isEqualTo("bad_request");
+      assertThat(refused.getString("ref")).isEqualTo("nul");
+      b.untouched("a NUL character");
+      c.send(ProtocolContract.send("after the NUL", "ok"));
+      assertThat(c.nextAnswer().getString("type")).isEqualTo("ack");
+      Eventually.until(
+          WAIT,
+          () -> server.get("/api/session/" + b.code + "/history").body().contains("after the NUL"),
+          "the later message in history");
+      JsonObject history = new JsonObject(server.get("/api/session/" + b.code + "/history").body());
+      assertThat(history.getInteger("total")).isEqualTo(2);
+    }
+  }
+
+  @Test
   void aJoinFloodOnOneSocketJoinsItOnce() {
     joinFlood(server);
   }

@@ -77,6 +77,7 @@ final class FrameChecks {
       require(length >= 1 && length <= FrameDecoder.MAX_TEXT, "text length", frame);
       require(!send.text().isBlank(), "text not blank", frame);
       require(FrameDecoder.wellFormed(send.text()), "text well-formed", frame);
+      require(send.text().indexOf('\0') < 0, "no U+0000 in text (PostgreSQL refuses it)", frame);
       checkRef(send.ref(), frame);
     } else if (frame instanceof ClientFrame.Ping ping) {
       checkRef(ping.ref(), frame);
@@ -89,6 +90,7 @@ final class FrameChecks {
       int name = join.name().codePointCount(0, join.name().length());
       require(name >= 1 && name <= FrameDecoder.MAX_NAME, "name length", frame);
       require(FrameDecoder.wellFormed(join.name()), "name well-formed", frame);
+      require(join.name().indexOf('\0') < 0, "no U+0000 in name (PostgreSQL refuses it)", frame);
       require(join.name().equals(join.name().strip()), "name stripped", frame);
       require(
           join.clientId() == null || join.clientId().matches("[A-Za-z0-9._:-]{1,64}"),
