@@ -37,7 +37,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
 
   /** PROTOCOL.md: a message over 16 KiB closes the socket with 1009. */
-  static final int MAX_MESSAGE_BYTES = 16 * 1024;
+  static final int MAX_MESSAGE_BYTES = WebSocketRoutes.MAX_MESSAGE_BYTES;
 
   /**
    * Netty drops a connection without a close frame when a single frame exceeds its limit, so that

@@ -6,6 +6,7 @@ package dev.marquee.messaging;
  */
 public final class CloseCodes {
   public static final short NORMAL = 1000;
+  public static final short INVALID_DATA = 1007;
   public static final short POLICY = 1008;
   public static final short TOO_LARGE = 1009;
   public static final short SERVER_ERROR = 1011;

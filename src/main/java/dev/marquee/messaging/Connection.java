@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -45,6 +46,10 @@ final class Connection {
   private Thread loop;
 
   private Phase phase = Phase.NEW;
+
+  /** A join is being checked (phase still NEW until it enters the room): refuse another. */
+  private boolean joinPending;
+
   private String session;
   private String clientId;
   private String name;
@@ -53,6 +58,7 @@ final class Connection {
   private boolean inPresence;
   private long lastDelivered;
   private List<RoomEvent> pending;
+  private Buffer textBytes;
 
   Connection(ServerWebSocket ws, Realtime rt, Rooms rooms, String ipKey, String remoteHost) {
     this.ws = ws;
@@ -66,8 +72,10 @@ final class Connection {
     context = rt.vertx().getOrCreateContext();
     loop = Thread.currentThread();
     ws.setWriteQueueMaxSize(rt.config().webSocket().writeQueueMaxBytes());
-    ws.textMessageHandler(this::onText);
+    // Vert.x's message aggregation (on for binary) enforces the 16 KiB limit on text messages too;
+    // text is assembled here from the frames because its own decoding hides invalid UTF-8.
     ws.binaryMessageHandler(this::onBinary);
+    ws.frameHandler(this::onFrame);
     ws.exceptionHandler(this::onException);
     ws.closeHandler(v -> onClose());
     rooms.opened(this);
@@ -85,6 +93,41 @@ final class Connection {
                 });
   }
 
+  /**
+   * Collects a text message's frames and decodes it strictly: bytes that are not UTF-8 close the
+   * socket with 1007 (RFC 6455, 8.1) instead of reaching the decoder as U+FFFD.
+   */
+  private void onFrame(WebSocketFrame frame) {
+    if (frame.isText()) {
+      textBytes = Buffer.buffer();
+    } else if (!frame.isContinuation() || textBytes == null) {
+      if (frame.isBinary()) {
+        textBytes = null;
+      }
+      return;
+    }
+    if (phase == Phase.CLOSING) {
+      textBytes = null;
+      return;
+    }
+    textBytes.appendBuffer(frame.binaryData());
+    if (textBytes.length() > WebSocketRoutes.MAX_MESSAGE_BYTES) {
+      textBytes = null; // Vert.x reports it too: closed with 1009 in onException
+      return;
+    }
+    if (!frame.isFinal()) {
+      return;
+    }
+    byte[] bytes = textBytes.getBytes();
+    textBytes = null;
+    String text = FrameDecoder.utf8(bytes);
+    if (text == null) {
+      close(CloseCodes.INVALID_DATA, "text frames must be UTF-8");
+      return;
+    }
+    onText(text);
+  }
+
   private void onText(String text) {
     if (phase == Phase.CLOSING) {
       return;
@@ -99,10 +142,11 @@ final class Connection {
         rt.analytics().messageRefused(session, invalid.code());
       }
     } else if (frame instanceof ClientFrame.Join join) {
-      if (phase == Phase.NEW) {
+      if (phase == Phase.NEW && !joinPending) {
+        joinPending = true;
         JoinFlow.run(this, join);
       } else {
-        error("bad_request", "this socket has already joined a session", null, 0);
+        error("bad_request", "this socket has already joined or is joining a session", null, 0);
       }
     } else if (phase != Phase.JOINED) {
       error("not_joined", "send a join frame first", refOf(frame), 0);
@@ -191,6 +235,11 @@ final class Connection {
 
   boolean isOpen() {
     return phase != Phase.CLOSING;
+  }
+
+  /** The join was refused with the socket left open (rate limited): the client may try again. */
+  void joinRefused() {
+    joinPending = false;
   }
 
   void beginJoin(String session, String clientId, String name, Role role) {

@@ -4,6 +4,10 @@ import dev.marquee.presence.Role;
 import dev.marquee.session.SessionCode;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -15,9 +19,28 @@ final class FrameDecoder {
   static final int MAX_TEXT = 2000;
   static final int MAX_NAME = 64;
   static final int MAX_REF = 64;
+  private static final String UNPAIRED = "unpaired surrogate (not valid Unicode)";
+
+  /** PostgreSQL text cannot hold U+0000: such a message could be shown but never stored. */
+  private static final String NUL = "the character U+0000 is not allowed";
+
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private FrameDecoder() {}
+
+  /** The text these bytes encode, or null if they are not well-formed UTF-8. */
+  static String utf8(byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
 
   static ClientFrame decode(String text) {
     JsonObject json;
@@ -33,6 +56,9 @@ final class FrameDecoder {
     String ref = (String) rawRef;
     if (ref != null && ref.length() > MAX_REF) {
       return invalid("ref must be at most " + MAX_REF + " characters", null);
+    }
+    if (ref != null && !wellFormed(ref)) {
+      return invalid(UNPAIRED + " in 'ref'", null);
     }
     Object type = json.getValue("type");
     if (!(type instanceof String)) {
@@ -72,6 +98,12 @@ final class FrameDecoder {
       return invalid("'name' must be a string", ref);
     }
     String name = rawName == null ? "" : ((String) rawName).strip();
+    if (!wellFormed(name)) {
+      return invalid(UNPAIRED + " in 'name'", ref);
+    }
+    if (name.indexOf('\0') >= 0) {
+      return invalid(NUL + " in 'name'", ref);
+    }
     if (name.codePointCount(0, name.length()) > MAX_NAME) {
       return invalid("'name' must be at most " + MAX_NAME + " characters", ref);
     }
@@ -93,7 +125,10 @@ final class FrameDecoder {
       lastSeq = ((Number) rawLastSeq).longValue();
     }
     Object rawEpoch = json.getValue("epoch");
-    if (rawEpoch != null && !(rawEpoch instanceof String && ((String) rawEpoch).length() <= 64)) {
+    if (rawEpoch != null
+        && !(rawEpoch instanceof String
+            && ((String) rawEpoch).length() <= 64
+            && wellFormed((String) rawEpoch))) {
       return invalid("'epoch' must be a string", ref);
     }
     return new ClientFrame.Join(
@@ -114,6 +149,12 @@ final class FrameDecoder {
     if (text.isBlank()) {
       return refused("text must not be empty", ref);
     }
+    if (!wellFormed(text)) {
+      return refused(UNPAIRED + " in 'text'", ref);
+    }
+    if (text.indexOf('\0') >= 0) {
+      return refused(NUL + " in 'text'", ref);
+    }
     return new ClientFrame.Send(text, ref);
   }
 
@@ -125,7 +166,31 @@ final class FrameDecoder {
     return new ClientFrame.Invalid("bad_request", message, ref);
   }
 
+  /** The start of a client's string for an error message, never cutting a character in two. */
   private static String abbreviate(String s) {
-    return s.length() <= 32 ? s : s.substring(0, 32) + "...";
+    if (!wellFormed(s)) {
+      return "(not valid Unicode)";
+    }
+    return s.codePointCount(0, s.length()) <= 32
+        ? s
+        : s.substring(0, s.offsetByCodePoints(0, 32)) + "...";
+  }
+
+  /**
+   * False if {@code s} has an unpaired surrogate: a JSON escape such as {@code \ud800} decodes to
+   * one, and it cannot be written as UTF-8 (it would reach displays and history as '?').
+   */
+  static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 }

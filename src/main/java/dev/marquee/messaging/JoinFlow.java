@@ -55,6 +55,7 @@ final class JoinFlow {
                     "too many failed joins from your network; wait before trying again",
                     null,
                     decision.retryAfterMs());
+                c.joinRefused();
                 return Future.succeededFuture();
               }
               return rt.sessions()

@@ -23,6 +23,9 @@ import java.util.Locale;
  * event loop, owning that loop's sockets.
  */
 public final class WebSocketRoutes {
+  /** PROTOCOL.md: a message over 16 KiB closes the socket with 1009. */
+  public static final int MAX_MESSAGE_BYTES = 16 * 1024;
+
   private final Realtime rt;
   private Rooms rooms;
 

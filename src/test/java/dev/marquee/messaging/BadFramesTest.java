@@ -1,0 +1,486 @@
+package dev.marquee.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.marquee.testing.Eventually;
+import dev.marquee.testing.RawWebSocket;
+import dev.marquee.testing.TestRedis;
+import dev.marquee.testing.TestServer;
+import dev.marquee.testing.WsClient;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every kind of bad input a socket can send gets its documented answer (docs/reliability.md, "Bad
+ * input and fuzzing"), and nobody else notices: after each one a second member of the same session
+ * and the members of another session still send and receive normally.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadFramesTest {
+  private static final Duration WAIT = Duration.ofSeconds(5);
+  private TestServer server;
+
+  @BeforeAll
+  void start() {
+    server =
+        TestServer.start(
+            Map.of(
+                "RATE_LIMIT_MAX_REQUESTS", "100000",
+                "RATE_LIMIT_IP_MAX_REQUESTS", "100000",
+                "RATE_LIMIT_CONNECTIONS_PER_IP", "100000",
+                "RATE_LIMIT_FAILED_JOINS_PER_IP", "100000"));
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  /** The offender's session (a display and a second controller) and another session. */
+  private static final class Bystanders implements AutoCloseable {
+    final String code;
+    final String otherCode;
+    final WsClient display;
+    final WsClient peer;
+    final WsClient otherDisplay;
+    final WsClient otherController;
+    private int round;
+
+    Bystanders(TestServer server) {
+      code = server.createSession().getString("code");
+      otherCode = server.createSession().getString("code");
+      display = server.ws();
+      peer = server.ws();
+      otherDisplay = server.ws();
+      otherController = server.ws();
+      display.join(code, "display", "TV");
+      peer.join(code, "controller", "Peer");
+      otherDisplay.join(otherCode, "display", "Other TV");
+      otherController.join(otherCode, "controller", "Other");
+    }
+
+    /**
+     * Both sessions still deliver, in both directions, and no bystander got an error or a close.
+     */
+    void untouched(String after) {
+      round++;
+      String text = "after " + after + " #" + round;
+      peer.send(ProtocolContract.send(text, "peer-" + round));
+      assertThat(peer.nextAnswer().getString("type")).as(after).isEqualTo("ack");
+      assertThat(display.next("message").getString("text")).as(after).isEqualTo(text);
+      assertThat(peer.next("message").getString("text")).as(after).isEqualTo(text);
+      otherController.send(ProtocolContract.send(text, "other-" + round));
+      assertThat(otherController.nextAnswer().getString("type")).as(after).isEqualTo("ack");
+      assertThat(otherDisplay.next("message").getString("text")).as(after).isEqualTo(text);
+      for (WsClient c : List.of(display, peer, otherDisplay, otherController)) {
+        c.assertNoFrame("error", Duration.ZERO);
+        assertThat(c.isClosed()).as("a bystander's socket after " + after).isFalse();
+      }
+    }
+
+    @Override
+    public void close() {
+      display.close();
+      peer.close();
+      otherDisplay.close();
+      otherController.close();
+    }
+  }
+
+  private static String digits(int n) {
+    return "9".repeat(n);
+  }
+
+  private static String nested(int depth, String inner) {
+    return "[".repeat(depth) + inner + "]".repeat(depth);
+  }
+
+  @Test
+  void malformedWrongTypedUnknownAndHugeFramesGetBadRequestAndTheSocketStaysOpen() {
+    List<String> bad = new ArrayList<>();
+    // not JSON, or not one JSON object
+    bad.addAll(
+        List.of(
+            "",
+            " ",
+            "{",
+            "{\"type\":\"send\",\"text\":\"x\"",
+            "{\"type\":\"ping\"} trailing",
+            "{\"type\":\"ping\"}{\"type\":\"ping\"}",
+            "{'type':'ping'}",
+            "{type:ping}",
+            "null",
+            "\"ping\"",
+            "42",
+            "[{\"type\":\"ping\"}]",
+            "{\"type\":\"ping\",\"n\":NaN}"));
+    // wrong types
+    bad.addAll(
+        List.of(
+            "{}",
+            "{\"type\":null}",
+            "{\"type\":[\"send\"]}",
+            "{\"type\":{\"send\":true}}",
+            "{\"type\":\"send\",\"text\":[\"x\"]}",
+            "{\"type\":\"send\",\"text\":null}",
+            "{\"type\":\"send\",\"text\":true}",
+            "{\"type\":\"ping\",\"ref\":5}",
+            "{\"type\":\"ping\",\"ref\":\"" + "r".repeat(65) + "\"}"));
+    // unknown type
+    bad.addAll(
+        List.of(
+            "{\"type\":\"shout\"}",
+            "{\"type\":\"\"}",
+            "{\"type\":\"SEND\",\"text\":\"x\"}",
+            "{\"type\":\"send \",\"text\":\"x\"}",
+            "{\"type\":\"" + "t".repeat(5000) + "\"}"));
+    // huge numbers and deep nesting
+    bad.addAll(
+        List.of(
+            "{\"type\":\"send\",\"text\":1e400}",
+            "{\"type\":\"send\",\"text\":" + digits(40) + "}",
+            "{\"type\":\"send\",\"text\":\"x\",\"ref\":" + digits(30) + "}",
+            "{\"type\":\"ping\",\"n\":" + digits(1200) + "}",
+            "{\"type\":\"ping\",\"n\":" + nested(1500, "1") + "}",
+            nested(3000, "")));
+    String code;
+    try (Bystanders b = new Bystanders(server);
+        WsClient offender = server.ws()) {
+      code = b.code;
+      offender.join(b.code, "controller", "Offender");
+      for (String frame : bad) {
+        String label = frame.length() > 60 ? frame.substring(0, 60) + "..." : frame;
+        offender.sendRaw(frame);
+        JsonObject error = offender.next();
+        assertThat(error.getString("type")).as(label).isEqualTo("error");
+        assertThat(error.getString("code")).as(label).isEqualTo("bad_request");
+        assertThat(error.getString("message")).as(label).isNotBlank();
+        assertThat(error.encode().length()).as("the answer stays short").isLessThan(300);
+      }
+      b.untouched("every malformed frame");
+      // The offender itself is still a member in good standing.
+      offender.send(ProtocolContract.send("I am fine", "fine"));
+      assertThat(offender.nextAnswer().getString("type")).isEqualTo("ack");
+      assertThat(b.display.next("message").getString("text")).isEqualTo("I am fine");
+      assertThat(b.peer.next("message").getString("text")).isEqualTo("I am fine");
+    }
+    assertThat(code).isNotBlank();
+  }
+
+  @Test
+  void extraFieldsAndNestingWithinTheLimitsAreIgnored() {
+    try (Bystanders b = new Bystanders(server);
+        WsClient c = server.ws()) {
+      c.join(b.code, "controller", "Eve");
+      c.sendRaw(
+          "{\"type\":\"send\",\"text\":\"nested\",\"ref\":\"n\",\"extra\":"
+              + nested(200, "{\"deep\":" + digits(40) + "}")
+              + ",\"big\":1e400}");
+      assertThat(c.nextAnswer().getString("type")).isEqualTo("ack");
+      assertThat(b.display.next("message").getString("text")).isEqualTo("nested");
+      assertThat(b.peer.next("message").getString("text")).isEqualTo("nested");
+      b.untouched("nesting");
+    }
+  }
+
+  @Test
+  void hugeOrNegativeLastSeqIsBadRequestAndTheMaximumIsHarmless() {
+    try (Bystanders b = new Bystanders(server);
+        WsClient c = server.ws()) {
+      for (String lastSeq : List.of("1e400", digits(30), "-1", "1.5", "\"41\"")) {
+        c.sendRaw(
+            "{\"type\":\"join\",\"session\":\""
+                + b.code
+                + "\",\"role\":\"display\",\"lastSeq\":"
+                + lastSeq
+                + "}");
+        JsonObject error = c.next();
+        assertThat(error.getString("code")).as(lastSeq).isEqualTo("bad_request");
+      }
+      JsonObject joined =
+          c.join(
+              new JsonObject()
+                  .put("session", b.code)
+                  .put("role", "display")
+                  .put("lastSeq", Long.MAX_VALUE));
+      assertThat(joined.getBoolean("recovered")).isNotNull();
+      b.untouched("huge lastSeq");
+      assertThat(c.next("message").getString("text")).startsWith("after huge lastSeq");
+    }
+  }
+
+  @Test
+  void aSendBeforeJoinGetsNotJoinedAndTheSocketCanStillJoin() {
+    try (Bystanders b = new Bystanders(server);
+        WsClient c = server.ws()) {
+      for (String frame :
+          List.of(
+              "{\"type\":\"send\",\"text\":\"early\",\"ref\":\"e-1\"}",
+              "{\"type\":\"ping\",\"ref\":\"p-1\"}",
+              "{\"type\":\"leave\"}")) {
+        c.sendRaw(frame);
+        JsonObject error = c.next();
+        assertThat(error.getString("code")).as(frame).isEqualTo("not_joined");
+      }
+      c.sendRaw("{\"type\":\"send\",\"text\":\"early\",\"ref\":\"e-2\"}");
+      assertThat(c.next().getString("ref")).isEqualTo("e-2");
+      c.join(b.code, "controller", "Late");
+      // "early" was neither stored nor delivered: the first message the display sees is this one.
+      b.untouched("a send before join");
+    }
+  }
+
+  @Test
+  void aFrameOver16KiBClosesOnlyThatSocketWith1009() {
+    try (Bystanders b = new Bystanders(server);
+        WsClient c = server.ws();
+        WsClient atTheLimit = server.ws()) {
+      c.join(b.code, "controller", "Big");
+      atTheLimit.join(b.code, "controller", "Edge");
+      // Exactly 16 KiB is still read (and refused for its text), one byte more is not.
+      String prefix = "{\"type\":\"send\",\"ref\":\"edge\",\"text\":\"";
+      String exact = prefix + "y".repeat(16 * 1024 - prefix.length() - 2) + "\"}";
+      assertThat(exact.getBytes(StandardCharsets.UTF_8)).hasSize(16 * 1024);
+      atTheLimit.sendRaw(exact);
+      assertThat(atTheLimit.next("error").getString("code")).isEqualTo("too_large");
+      String over = prefix + "y".repeat(16 * 1024 - prefix.length() - 1) + "\"}";
+      c.sendRaw(over);
+      assertThat(c.awaitClose()).isEqualTo(1009);
+      b.untouched("a frame over 16 KiB");
+      atTheLimit.send(ProtocolContract.send("edge still here", "e"));
+      assertThat(atTheLimit.nextAnswer().getString("type")).isEqualTo("ack");
+    }
+  }
+
+  @Test
+  void aMessageOver16KiBInFragmentsClosesWith1009() {
+    try (Bystanders b = new Bystanders(server);
+        RawWebSocket raw = RawWebSocket.connect(server.port())) {
+      byte[] chunk = "z".repeat(4096).getBytes(StandardCharsets.UTF_8);
+      raw.sendFrame(false, RawWebSocket.TEXT, "{\"type\":\"ping\",\"pad\":\"".getBytes());
+      for (int i = 0; i < 5; i++) {
+        raw.sendFrame(false, RawWebSocket.CONTINUATION, chunk);
+      }
+      raw.sendFrame(true, RawWebSocket.CONTINUATION, "\"}".getBytes());
+      assertThat(raw.awaitClose()).isEqualTo(1009);
+      b.untouched("a fragmented message over 16 KiB");
+    }
+  }
+
+  @Test
+  void aSingleFrameOver256KiBDropsTheConnection() {
+    try (Bystanders b = new Bystanders(server);
+        RawWebSocket raw = RawWebSocket.connect(server.port())) {
+      raw.sendText(new byte[300 * 1024]);
+      assertThat(raw.awaitClose()).isIn(1009, RawWebSocket.NO_CLOSE_FRAME);
+      b.untouched("a frame over 256 KiB");
+    }
+  }
+
+  @Test
+  void textThatIsNotUtf8ClosesWith1007() {
+    byte[] prefix = "{\"type\":\"ping\",\"ref\":\"".getBytes(StandardCharsets.UTF_8);
+    byte[] suffix = "\"}".getBytes(StandardCharsets.UTF_8);
+    List<byte[]> invalid =
+        List.of(
+            new byte[] {(byte) 0xC3, 0x28}, // a lead byte without its continuation
+            new byte[] {(byte) 0x80}, // a lone continuation byte
+            new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // an encoded surrogate
+            new byte[] {(byte) 0xC0, (byte) 0xAF}, // an overlong '/'
+            new byte[] {(byte) 0xFF},
+            new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}); // over U+10FFFF
+    try (Bystanders b = new Bystanders(server)) {
+      for (byte[] bad : invalid) {
+        byte[] frame = new byte[prefix.length + bad.length + suffix.length];
+        System.arraycopy(prefix, 0, frame, 0, prefix.length);
+        System.arraycopy(bad, 0, frame, prefix.length, bad.length);
+        System.arraycopy(suffix, 0, frame, prefix.length + bad.length, suffix.length);
+        try (RawWebSocket raw = RawWebSocket.connect(server.port())) {
+          raw.sendText(frame);
+          assertThat(raw.awaitClose()).as(java.util.HexFormat.of().formatHex(bad)).isEqualTo(1007);
+        }
+      }
+      b.untouched("text that is not UTF-8");
+    }
+  }
+
+  @Test
+  void validUtf8OverARawSocketIsAnswered() {
+    try (RawWebSocket raw = RawWebSocket.connect(server.port())) {
+      raw.sendText("{\"type\":\"ping\",\"ref\":\"ü-€-😀\"}");
+      JsonObject error = new JsonObject(raw.nextText());
+      assertThat(error.getString("code")).isEqualTo("not_joined");
+    }
+  }
+
+  @Test
+  void loneSurrogatesInJsonEscapesAreBadRequest() {
+    try (Bystanders b = new Bystanders(server);
+        WsClient c = server.ws()) {
+      c.join(b.code, "controller", "Eve");
+      for (String text : List.of("\\ud800", "a\\udc00b", "\\ud83d", "x\\ud83dx")) {
+        c.sendRaw("{\"type\":\"send\",\"ref\":\"s\",\"text\":\"" + text + "\"}");
+        JsonObject error = c.nextAnswer();
+        assertThat(error.getString("code")).as(text).isEqualTo("bad_request");
+      }
+      c.sendRaw("{\"type\":\"send\",\"ref\":\"pair\",\"text\":\"\\ud83d\\ude00\"}");
+      assertThat(c.nextAnswer().getString("type")).isEqualTo("ack");
+      assertThat(b.display.next("message").getString("text")).isEqualTo("😀");
+      assertThat(b.peer.next("message").getString("text")).isEqualTo("😀");
+      b.untouched("lone surrogates");
+    }
+  }
+
+  @Test
+  void aNulCharacterWhichPostgresCannotStoreIsBadRequest() {
+    try (Bystanders b = new Bystanders(server);
+        WsClient c = server.ws()) {
+      c.sendRaw(
+          "{\"type\":\"join\",\"session\":\""
+              + b.code
+              + "\",\"role\":\"controller\",\"name\":\"Nul\\u0000Name\"}");
+      assertThat(c.next().getString("code")).isEqualTo("bad_request");
+      c.join(b.code, "controller", "Nul");
+      c.sendRaw("{\"type\":\"send\",\"ref\":\"nul\",\"text\":\"a\\u0000b\"}");
+      JsonObject refused = c.nextAnswer();
+      assertThat(refused.getString("code")).isEqualTo("bad_request");
+      assertThat(refused.getString("ref")).isEqualTo("nul");
+      b.untouched("a NUL character");
+      c.send(ProtocolContract.send("after the NUL", "ok"));
+      assertThat(c.nextAnswer().getString("type")).isEqualTo("ack");
+      Eventually.until(
+          WAIT,
+          () -> server.get("/api/session/" + b.code + "/history").body().contains("after the NUL"),
+          "the later message in history");
+      JsonObject history = new JsonObject(server.get("/api/session/" + b.code + "/history").body());
+      assertThat(history.getInteger("total")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aJoinFloodOnOneSocketJoinsItOnce() {
+    joinFlood(server);
+  }
+
+  @Test
+  void aJoinFloodOnOneSocketJoinsItOnceOnTheRedisEngine() {
+    Map<String, String> env = new HashMap<>(TestRedis.engineEnv());
+    env.put("RATE_LIMIT_FAILED_JOINS_PER_IP", "100000");
+    try (TestServer redis = TestServer.start(env)) {
+      joinFlood(redis);
+    }
+  }
+
+  /**
+   * Joins sent back to back, before the first is answered, to three sessions: the first wins, every
+   * other one is {@code bad_request}, and the socket is a member of one session only, once.
+   */
+  private static void joinFlood(TestServer server) {
+    try (Bystanders b = new Bystanders(server);
+        RawWebSocket flood = RawWebSocket.connect(server.port())) {
+      String third = server.createSession().getString("code");
+      int joins = 40;
+      List<String> frames = new ArrayList<>();
+      for (int i = 0; i < joins; i++) {
+        String target = i % 3 == 0 ? b.code : i % 3 == 1 ? b.otherCode : third;
+        frames.add(
+            new JsonObject()
+                .put("type", "join")
+                .put("session", target)
+                .put("role", "controller")
+                .put("clientId", "flood-" + i)
+                .put("name", "Flood")
+                .encode());
+      }
+      flood.sendTexts(frames);
+      List<JsonObject> answers = new ArrayList<>();
+      for (int i = 0; i < joins; i++) {
+        answers.add(new JsonObject(flood.nextText()));
+      }
+      List<JsonObject> joined =
+          answers.stream().filter(a -> "joined".equals(a.getString("type"))).toList();
+      assertThat(joined).as("answers: %s", answers).hasSize(1);
+      assertThat(answers)
+          .filteredOn(a -> "error".equals(a.getString("type")))
+          .extracting(a -> a.getString("code"))
+          .hasSize(joins - 1)
+          .containsOnly("bad_request");
+      assertThat(joined.get(0).getString("session")).isEqualTo(b.code);
+      assertThat(joined.get(0).getString("clientId")).isEqualTo("flood-0");
+      // Present in its session once, in no other.
+      assertThat(controllers(server, b.code)).isEqualTo(2);
+      assertThat(controllers(server, b.otherCode)).isEqualTo(1);
+      assertThat(controllers(server, third)).isZero();
+      b.untouched("a join flood on one socket");
+      JsonObject message = new JsonObject(flood.nextText());
+      assertThat(message.getString("text")).startsWith("after a join flood");
+      flood.disconnect();
+      Eventually.until(WAIT, () -> controllers(server, b.code) == 1, "the flooder to leave");
+      assertThat(controllers(server, b.otherCode)).isEqualTo(1);
+      assertThat(controllers(server, third)).isZero();
+    }
+  }
+
+  private static int controllers(TestServer server, String code) {
+    var r = server.get("/api/session/" + code + "/presence");
+    assertThat(r.statusCode()).isEqualTo(200);
+    return new JsonObject(r.body()).getInteger("controller");
+  }
+
+  @Test
+  void manySocketsJoiningAtOnceAreAllAdmittedUpToTheConnectionLimit() {
+    int limit = 40;
+    try (TestServer limited =
+        TestServer.start(
+            Map.of(
+                "RATE_LIMIT_CONNECTIONS_PER_IP",
+                String.valueOf(limit),
+                "RATE_LIMIT_CONNECTIONS_WINDOW_MS",
+                "60000"))) {
+      String code = limited.createSession().getString("code");
+      List<WsClient> crowd = new ArrayList<>();
+      try {
+        for (int i = 0; i < limit; i++) {
+          crowd.add(limited.ws());
+        }
+        for (int i = 0; i < limit; i++) {
+          crowd
+              .get(i)
+              .sendAsync(
+                  new JsonObject()
+                      .put("type", "join")
+                      .put("session", code)
+                      .put("role", i == 0 ? "controller" : "display")
+                      .put("name", "Crowd " + i));
+        }
+        for (WsClient c : crowd) {
+          assertThat(c.next().getString("type")).isEqualTo("joined");
+        }
+        Throwable refused = catchThrowable(() -> WsClient.connect(limited.port()));
+        assertThat(refused).as("connection %d", limit + 1).isNotNull();
+        assertThat(String.valueOf(refused)).contains("429");
+        var presence = new JsonObject(limited.get("/api/session/" + code + "/presence").body());
+        assertThat(presence.getInteger("online")).isEqualTo(limit);
+        crowd.get(0).send(ProtocolContract.send("to everyone", "all"));
+        assertThat(crowd.get(0).nextAnswer().getString("type")).isEqualTo("ack");
+        for (WsClient c : crowd) {
+          assertThat(c.next("message").getString("text")).isEqualTo("to everyone");
+        }
+        assertThat(limited.get("/health/live").statusCode()).isEqualTo(200);
+        assertThat(limited.get("/health/ready").statusCode()).isEqualTo(200);
+      } finally {
+        crowd.forEach(WsClient::close);
+      }
+    }
+  }
+}
