@@ -260,6 +260,7 @@ final class Connection {
 
   /** Back to a socket that has not joined, after a refused join; it may send another. */
   void abandonJoin() {
+    joinPending = false;
     if (phase != Phase.JOINING) {
       return;
     }

@@ -177,7 +177,9 @@ final class JwtVerifier {
 
   /** A fetch unless one ran within {@link #JWKS_MIN_REFETCH}: tokens cannot make us hammer it. */
   private synchronized Future<Void> refetch() {
-    if (fetching != null) {
+    // A completed fetch whose clean-up has not run yet (its listeners may run on another thread
+    // after the caller has seen it fail) is over: it must not stand in for the next one.
+    if (fetching != null && !fetching.isComplete()) {
       return fetching;
     }
     if (lastFetchNanos != 0 && System.nanoTime() - lastFetchNanos < minRefetch.toNanos()) {
@@ -187,7 +189,7 @@ final class JwtVerifier {
   }
 
   private synchronized Future<Void> fetch() {
-    if (fetching != null) {
+    if (fetching != null && !fetching.isComplete()) {
       return fetching;
     }
     lastFetchNanos = System.nanoTime();
