@@ -323,6 +323,11 @@ final class Connection {
    * queue never sees the batched writes, so the bound ({@code WS_WRITE_QUEUE_MAX_BYTES}, the
    * channel's high-water mark) is checked here; unflushed frames count towards it, so they go out
    * first and only bytes the client has not taken count.
+   *
+   * <p>This check also keeps batched frames behind Vert.x's: Vert.x holds frames back only while
+   * the channel is not writable, and drains them as soon as it becomes writable again (on the loop,
+   * within the same flush), so a batched frame, written only to a writable channel, never overtakes
+   * one Vert.x still holds (a {@code joined} or a replay written just before).
    */
   private boolean writableFlushing() {
     if (channel.channel().isWritable()) {
