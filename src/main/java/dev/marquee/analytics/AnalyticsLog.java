@@ -4,9 +4,10 @@ import dev.marquee.store.WriteBehind;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,6 +35,12 @@ public final class AnalyticsLog {
   public static final String RATE_LIMITED = "rate_limited";
   public static final String REJOINED = "rejoined";
 
+  /**
+   * How long an event waits for others before its batch is written: at a thousand events a second
+   * this turns a statement per event into a statement per twenty, and nobody waits on analytics.
+   */
+  static final Duration LINGER = Duration.ofMillis(20);
+
   private record Event(String type, String session, Instant at, JsonObject data) {}
 
   private final Clock clock;
@@ -43,7 +50,8 @@ public final class AnalyticsLog {
   public AnalyticsLog(Vertx vertx, Pool pool, Clock clock, int capacity, int batchMax) {
     this.clock = clock;
     this.writer =
-        new WriteBehind<>("analytics", vertx, pool, capacity, batchMax, AnalyticsLog::write);
+        new WriteBehind<>(
+            "analytics", vertx, pool, capacity, batchMax, LINGER, AnalyticsLog::write);
   }
 
   /** Records an event now; never blocks, never fails the caller. */
@@ -84,7 +92,7 @@ public final class AnalyticsLog {
     return writer;
   }
 
-  private static io.vertx.core.Future<Void> write(SqlConnection tx, List<Event> batch) {
+  private static io.vertx.core.Future<Void> write(SqlClient client, List<Event> batch) {
     int n = batch.size();
     String[] types = new String[n];
     String[] sessions = new String[n];
@@ -97,6 +105,6 @@ public final class AnalyticsLog {
       times[i] = e.at().atOffset(ZoneOffset.UTC);
       data[i] = e.data();
     }
-    return tx.preparedQuery(INSERT).execute(Tuple.of(types, sessions, times, data)).mapEmpty();
+    return client.preparedQuery(INSERT).execute(Tuple.of(types, sessions, times, data)).mapEmpty();
   }
 }

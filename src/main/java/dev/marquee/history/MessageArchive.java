@@ -6,8 +6,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,25 +25,31 @@ import java.util.Map;
  */
 public final class MessageArchive {
   /**
-   * Skips messages whose session's history was cleared through their seq: the Redis outbox may
-   * deliver them after the clearing. Skips those of a session whose row is gone too (the retention
-   * sweep removed it with its history), which the foreign key would otherwise refuse, failing the
-   * whole batch: the sub-select is null then. The check is a sub-select per row, which PostgreSQL
-   * cannot turn into a join that scans every session for a large batch.
+   * Stores a batch in one statement: advances each session's {@code last_seq} and {@code
+   * last_activity_at} ($8..$10, one row per session), then inserts the messages ($1..$7).
+   *
+   * <p>Sessions first: the update locks their rows until the statement commits, and a message is
+   * inserted only past the clearing point its session's updated row returns, which is the newest
+   * committed one (a concurrent clearing is either committed before the update takes the row, and
+   * the update sees it, or waits for this statement and then deletes what it inserted). The
+   * statement's snapshot could miss that clearing, so the point is read from the update's {@code
+   * RETURNING}, not by a sub-select. Messages whose session row is gone (the retention sweep
+   * removed it with its history) join no updated row and are skipped, which the foreign key would
+   * otherwise refuse, failing the batch; so are those the Redis outbox delivers after their history
+   * was cleared. One statement needs no transaction: the batch costs one round trip, not four.
    */
-  public static final String INSERT =
-      "INSERT INTO messages (session_code, seq, sent_at, client_id, sender_name, sender_role, body)"
-          + " SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[],"
-          + " $5::text[], $6::text[], $7::text[]) AS v(code, seq, at, client, name, role, body)"
-          + " WHERE v.seq > (SELECT s.history_cleared_through FROM sessions s"
-          + " WHERE s.code = v.code)"
-          + " ON CONFLICT (session_code, seq) DO NOTHING";
-
-  public static final String ADVANCE_SESSIONS =
-      "UPDATE sessions s SET last_seq = GREATEST(s.last_seq, v.seq),"
+  public static final String ARCHIVE =
+      "WITH advanced AS (UPDATE sessions s SET last_seq = GREATEST(s.last_seq, v.seq),"
           + " last_activity_at = GREATEST(s.last_activity_at, v.at)"
-          + " FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS v(code, seq, at)"
-          + " WHERE s.code = v.code";
+          + " FROM unnest($8::text[], $9::bigint[], $10::timestamptz[]) AS v(code, seq, at)"
+          + " WHERE s.code = v.code RETURNING s.code, s.history_cleared_through)"
+          + " INSERT INTO messages (session_code, seq, sent_at, client_id, sender_name, sender_role,"
+          + " body)"
+          + " SELECT v.code, v.seq, v.at, v.client, v.name, v.role, v.body"
+          + " FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::text[],"
+          + " $5::text[], $6::text[], $7::text[]) AS v(code, seq, at, client, name, role, body)"
+          + " JOIN advanced a ON a.code = v.code WHERE v.seq > a.history_cleared_through"
+          + " ON CONFLICT (session_code, seq) DO NOTHING";
 
   /**
    * The limit is a sub-select so the planner cannot see it: with a visible LIMIT 100 and an average
@@ -60,7 +67,8 @@ public final class MessageArchive {
   public MessageArchive(Vertx vertx, Pool pool, int capacity, int batchMax) {
     this.pool = pool;
     this.writer =
-        new WriteBehind<>("messages", vertx, pool, capacity, batchMax, MessageArchive::write);
+        new WriteBehind<>(
+            "messages", vertx, pool, capacity, batchMax, Duration.ZERO, MessageArchive::write);
   }
 
   /** Holds a place in the buffer for one message; false when the buffer is full. */
@@ -79,11 +87,11 @@ public final class MessageArchive {
   }
 
   /**
-   * Stores a batch in one transaction, now (not through the buffer): for a caller that has its own
+   * Stores a batch in one statement, now (not through the buffer): for a caller that has its own
    * queue and retries, such as the Redis outbox. Storing a message twice is harmless.
    */
   public Future<Void> store(List<StoredMessage> batch) {
-    return pool.withTransaction(tx -> write(tx, batch));
+    return write(pool, batch);
   }
 
   public WriteBehind<StoredMessage> writer() {
@@ -111,7 +119,7 @@ public final class MessageArchive {
             });
   }
 
-  private static Future<Void> write(SqlConnection tx, List<StoredMessage> batch) {
+  private static Future<Void> write(SqlClient client, List<StoredMessage> batch) {
     int n = batch.size();
     String[] codes = new String[n];
     Long[] seqs = new Long[n];
@@ -142,15 +150,22 @@ public final class MessageArchive {
       lastTimes[i] = odt(m.ts());
       i++;
     }
-    // Sessions first: their rows stay locked until the commit, so a clearing of the same history
-    // either commits before the insert reads its clearing point, or waits and then deletes what
-    // was inserted. Inserting first could read the old point and leave cleared messages behind.
-    return tx.preparedQuery(ADVANCE_SESSIONS)
-        .execute(Tuple.of(sessionCodes, lastSeqs, lastTimes))
-        .compose(
-            r ->
-                tx.preparedQuery(INSERT)
-                    .execute(Tuple.of(codes, seqs, times, clients, names, roles, bodies)))
+    return client
+        .preparedQuery(ARCHIVE)
+        .execute(
+            Tuple.from(
+                new Object[] {
+                  codes,
+                  seqs,
+                  times,
+                  clients,
+                  names,
+                  roles,
+                  bodies,
+                  sessionCodes,
+                  lastSeqs,
+                  lastTimes
+                }))
         .mapEmpty();
   }
 

@@ -6,6 +6,9 @@ import dev.marquee.bus.RoomEvent;
 import dev.marquee.logging.Redact;
 import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.Role;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -59,6 +62,8 @@ final class Connection {
   private long lastDelivered;
   private List<RoomEvent> pending;
   private Buffer textBytes;
+  private ChannelHandlerContext channel;
+  private boolean unflushed;
 
   Connection(ServerWebSocket ws, Realtime rt, Rooms rooms, String ipKey, String remoteHost) {
     this.ws = ws;
@@ -71,6 +76,7 @@ final class Connection {
   void start() {
     context = rt.vertx().getOrCreateContext();
     loop = Thread.currentThread();
+    channel = RawChannel.of(ws);
     ws.setWriteQueueMaxSize(rt.config().webSocket().writeQueueMaxBytes());
     // Vert.x's message aggregation (on for binary) enforces the 16 KiB limit on text messages too;
     // text is assembled here from the frames because its own decoding hides invalid UTF-8.
@@ -300,17 +306,20 @@ final class Connection {
     pending = null;
     for (RoomEvent event : queued) {
       if (event instanceof RoomEvent.Message m) {
-        deliverMessage(m, Frames.message(m.message()));
+        deliverMessage(m, Frames.encoded(Frames.message(m.message())), null);
       } else {
-        deliverEvent(event, LocalRoom.encode(event));
+        deliverEvent(event, Frames.encoded(LocalRoom.encode(event)), null);
       }
     }
   }
 
   // ---- used by LocalRoom ----
 
-  /** Writes a message the member has not seen yet; false if skipped. */
-  boolean deliverMessage(RoomEvent.Message m, String frame) {
+  /**
+   * Writes a message the member has not seen yet; false if skipped. With {@code unflushed} (a
+   * room's batch) the write is not flushed yet: see {@link #write(Frames.Encoded, List)}.
+   */
+  boolean deliverMessage(RoomEvent.Message m, Frames.Encoded frame, List<Connection> unflushed) {
     if (phase == Phase.JOINING) {
       pending.add(m);
       return false;
@@ -319,10 +328,10 @@ final class Connection {
       return false;
     }
     lastDelivered = m.message().seq();
-    return write(frame);
+    return write(frame, unflushed);
   }
 
-  void deliverEvent(RoomEvent event, String frame) {
+  void deliverEvent(RoomEvent event, Frames.Encoded frame, List<Connection> unflushed) {
     if (phase == Phase.JOINING) {
       pending.add(event);
       return;
@@ -349,13 +358,13 @@ final class Connection {
         return; // its own arrival: the joiner already has the counts in `joined`
       }
       if ("leave".equals(p.event()) && "idle".equals(p.reason())) {
-        write(frame);
+        write(frame, unflushed);
         inPresence = false;
         close(CloseCodes.NORMAL, "idle");
         return;
       }
     }
-    write(frame);
+    write(frame, unflushed);
     if (event instanceof RoomEvent.Ended) {
       inPresence = false;
       close(CloseCodes.SESSION_ENDED, "session ended");
@@ -366,10 +375,52 @@ final class Connection {
 
   /** Writes one frame unless the socket's queue is over its bound, which closes it (4001). */
   boolean write(String frame) {
+    return write(frame, null, null);
+  }
+
+  /**
+   * Writes a frame encoded once for a whole fan-out. With {@code unflushed} (a room's batch) and
+   * the socket's Netty channel at hand, the frame is written without a flush and this connection
+   * added to {@code unflushed} once, so the room flushes it after its batch ({@link #flush}): one
+   * syscall for all the frames of a batch. Written on the channel's own event loop, in the same
+   * channel as Vert.x's writes, so order is kept; a close or any other write flushes it too.
+   */
+  boolean write(Frames.Encoded frame, List<Connection> unflushed) {
+    return write(frame.text(), frame.utf8(), unflushed);
+  }
+
+  /** Flushes what {@link #write(Frames.Encoded, List)} left unflushed. */
+  void flush() {
+    if (unflushed) {
+      unflushed = false;
+      channel.flush();
+    }
+  }
+
+  /**
+   * Whether the channel takes more bytes, after flushing what this batch left unflushed: Vert.x's
+   * queue never sees the batched writes, so the bound ({@code WS_WRITE_QUEUE_MAX_BYTES}, the
+   * channel's high-water mark) is checked here; unflushed frames count towards it, so they go out
+   * first and only bytes the client has not taken count.
+   *
+   * <p>This check also keeps batched frames behind Vert.x's: Vert.x holds frames back only while
+   * the channel is not writable, and drains them as soon as it becomes writable again (on the loop,
+   * within the same flush), so a batched frame, written only to a writable channel, never overtakes
+   * one Vert.x still holds (a {@code joined} or a replay written just before).
+   */
+  private boolean writableFlushing() {
+    if (channel.channel().isWritable()) {
+      return true;
+    }
+    flush();
+    return channel.channel().isWritable();
+  }
+
+  private boolean write(String frame, byte[] utf8, List<Connection> batch) {
     if (phase == Phase.CLOSING || ws.isClosed()) {
       return false; // the peer went away; our close handler runs next
     }
-    if (ws.writeQueueFull()) {
+    if (ws.writeQueueFull() || (batch != null && channel != null && !writableFlushing())) {
       rt.metrics().slowConsumerClosed();
       log.info(
           "slow consumer closed",
@@ -378,6 +429,15 @@ final class Connection {
           kv("ip", ipForLogs));
       close(CloseCodes.SLOW_CONSUMER, "slow consumer");
       return false;
+    }
+    if (batch != null && channel != null) {
+      channel.write(
+          new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
+      if (!unflushed) {
+        unflushed = true;
+        batch.add(this);
+      }
+      return true;
     }
     ws.writeTextMessage(frame);
     return true;

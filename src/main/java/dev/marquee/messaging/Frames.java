@@ -7,11 +7,22 @@ import dev.marquee.history.StoredMessageJson;
 import dev.marquee.presence.PresenceRegistry.Counts;
 import dev.marquee.session.SessionState;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /** Server-to-client frames of PROTOCOL.md, encoded to their wire JSON text. */
 final class Frames {
   private Frames() {}
+
+  /**
+   * A frame's text and its UTF-8 bytes, encoded once for a whole fan-out (server frames are not
+   * masked, so every member gets the same bytes).
+   */
+  record Encoded(String text, byte[] utf8) {}
+
+  static Encoded encoded(String text) {
+    return new Encoded(text, text.getBytes(StandardCharsets.UTF_8));
+  }
 
   static String joined(
       SessionState session,

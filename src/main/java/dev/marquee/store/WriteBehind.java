@@ -8,12 +8,14 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * retried with back-off (100 ms doubling to 5 s) and nothing queued is dropped. A batch the server
  * rejects (a data error, not a connection error) is retried item by item so one bad row cannot
  * block the rest; items that still fail are failed individually.
+ *
+ * <p>A sink is either a {@link Sink}, run inside a transaction ({@code BEGIN}, its statements,
+ * {@code COMMIT}: at least three round trips), or a {@link Statement}: one statement, atomic by
+ * itself, sent without a transaction, so a batch costs one round trip. A {@code linger} holds the
+ * first item that arrives at an idle writer that long before flushing, so that a steady trickle of
+ * items goes out in batches instead of one statement per item; for writes nobody waits on
+ * (analytics), not for those a client's acknowledgement waits on.
  *
  * <p>The server also answers with an error when it cannot take any work (too many connections,
  * shutting down, starting up, a connection it terminated, a deadlock): those say nothing about the
@@ -43,13 +52,19 @@ public final class WriteBehind<T> {
     Future<Void> write(SqlConnection tx, List<T> batch);
   }
 
+  /** Writes one batch as a single statement, without a transaction. */
+  @FunctionalInterface
+  public interface Statement<T> {
+    Future<Void> write(SqlClient client, List<T> batch);
+  }
+
   private record Pending<T>(T item, Promise<Void> done) {}
 
   private final String name;
   private final Vertx vertx;
   private final Context context;
-  private final Pool pool;
-  private final Sink<T> sink;
+  private final Function<List<T>, Future<Void>> write;
+  private final long lingerMs;
   private final int capacity;
   private final int batchMax;
   private final ArrayDeque<Pending<T>> queue = new ArrayDeque<>();
@@ -62,15 +77,47 @@ public final class WriteBehind<T> {
   private boolean failing;
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
 
+  /** A writer whose batches run in a transaction, flushed as soon as the writer is idle. */
   public WriteBehind(
       String name, Vertx vertx, Pool pool, int capacity, int batchMax, Sink<T> sink) {
+    this(
+        name,
+        vertx,
+        capacity,
+        batchMax,
+        0,
+        items -> pool.withTransaction(tx -> sink.write(tx, items)));
+  }
+
+  /**
+   * A writer whose batches are one statement each, sent without a transaction; an idle writer waits
+   * {@code linger} after the first item before flushing (zero: at once).
+   */
+  public WriteBehind(
+      String name,
+      Vertx vertx,
+      Pool pool,
+      int capacity,
+      int batchMax,
+      Duration linger,
+      Statement<T> statement) {
+    this(name, vertx, capacity, batchMax, linger.toMillis(), items -> statement.write(pool, items));
+  }
+
+  private WriteBehind(
+      String name,
+      Vertx vertx,
+      int capacity,
+      int batchMax,
+      long lingerMs,
+      Function<List<T>, Future<Void>> write) {
     this.name = name;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
-    this.pool = pool;
     this.capacity = capacity;
     this.batchMax = batchMax;
-    this.sink = sink;
+    this.lingerMs = lingerMs;
+    this.write = write;
   }
 
   /**
@@ -116,7 +163,11 @@ public final class WriteBehind<T> {
       }
       scheduled = true;
     }
-    context.runOnContext(v -> flush());
+    if (lingerMs > 0) {
+      vertx.setTimer(lingerMs, id -> context.runOnContext(v -> flush()));
+    } else {
+      context.runOnContext(v -> flush());
+    }
     return done.future();
   }
 
@@ -176,7 +227,8 @@ public final class WriteBehind<T> {
     for (Pending<T> p : batch) {
       items.add(p.item());
     }
-    pool.withTransaction(tx -> sink.write(tx, items))
+    write
+        .apply(items)
         .onComplete(
             ar -> {
               if (ar.succeeded()) {
@@ -207,6 +259,23 @@ public final class WriteBehind<T> {
     for (Pending<T> p : batch) {
       p.done().complete();
     }
+    flushOrLinger();
+  }
+
+  /**
+   * After a batch: what queued meanwhile goes at once unless the writer lingers and has less than a
+   * full batch, which then waits like a first item.
+   */
+  private void flushOrLinger() {
+    if (lingerMs > 0) {
+      synchronized (this) {
+        if (!queue.isEmpty() && queue.size() < batchMax && !scheduled) {
+          scheduled = true;
+          vertx.setTimer(lingerMs, id -> context.runOnContext(v -> flush()));
+          return;
+        }
+      }
+    }
     flush();
   }
 
@@ -219,7 +288,8 @@ public final class WriteBehind<T> {
       return;
     }
     Pending<T> one = batch.get(index);
-    pool.withTransaction(tx -> sink.write(tx, List.of(one.item())))
+    write
+        .apply(List.of(one.item()))
         .onComplete(
             ar -> {
               if (ar.succeeded()) {

@@ -9,7 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
@@ -91,7 +91,7 @@ abstract class WriteBehindFixture {
     return new WriteBehind<>("test", vertx, pool, capacity, batchMax, sink);
   }
 
-  Future<Void> insert(SqlConnection tx, List<Item> batch) {
+  Future<Void> insert(SqlClient tx, List<Item> batch) {
     batchSizes.add(batch.size());
     Integer[] ids = batch.stream().map(Item::id).toArray(Integer[]::new);
     Integer[] vs = batch.stream().map(Item::v).toArray(Integer[]::new);

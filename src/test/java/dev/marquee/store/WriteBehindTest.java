@@ -37,6 +37,45 @@ class WriteBehindTest extends WriteBehindFixture {
     assertThat(writer.depth()).isZero();
   }
 
+  /**
+   * A lingering single-statement writer: an item offered to an idle writer waits for the items that
+   * follow it in later event-loop turns, and they are written together, without a transaction (the
+   * sink is handed the pool itself).
+   */
+  @Test
+  void aLingeringStatementWriterBatchesItemsOfferedSeparately() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    List<Object> clients = new ArrayList<>();
+    WriteBehind<Item> writer =
+        onContext(
+            context,
+            () ->
+                new WriteBehind<Item>(
+                    "lingering",
+                    vertx,
+                    pool,
+                    100,
+                    50,
+                    Duration.ofSeconds(5),
+                    (client, batch) -> {
+                      clients.add(client);
+                      return insert(client, batch);
+                    }));
+
+    // Each offer in its own task on the writer's context: without the linger the first would be
+    // flushed alone before the second is offered.
+    List<Future<Void>> done = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      int id = i;
+      done.add(onContext(context, () -> writer.offer(Item.of(id))));
+    }
+    await(Future.all(done));
+
+    assertThat(idsInCommitOrder()).containsExactly(1, 2, 3);
+    assertThat(batchSizes).containsExactly(3);
+    assertThat(clients).containsExactly(pool);
+  }
+
   @Test
   void aFutureCompletesOnlyAfterItsRowIsCommitted() throws Exception {
     // The sink keeps its transaction open a while after inserting: a future completed before the
