@@ -342,7 +342,7 @@ final class Connection {
     if (event instanceof RoomEvent.Kicked k) {
       if (clientId.equals(k.clientId())) {
         rt.metrics().clientError("kicked");
-        write(frame);
+        write(frame, null);
         // Usually the kicker removed the member already; this covers a socket that entered
         // presence meanwhile.
         leavePresence("kicked");

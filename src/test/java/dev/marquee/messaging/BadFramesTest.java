@@ -281,8 +281,17 @@ class BadFramesTest {
   void aSingleFrameOver256KiBDropsTheConnection() {
     try (Bystanders b = new Bystanders(server);
         RawWebSocket raw = RawWebSocket.connect(server.port())) {
-      raw.sendText(new byte[300 * 1024]);
-      assertThat(raw.awaitClose()).isIn(1009, RawWebSocket.NO_CLOSE_FRAME);
+      boolean resetWhileSending = false;
+      try {
+        raw.sendText(new byte[300 * 1024]);
+      } catch (java.io.UncheckedIOException e) {
+        // The server dropped the connection before it had read the whole frame (with the epoll
+        // transport it can reset it while the client still writes): dropped all the same.
+        resetWhileSending = true;
+      }
+      if (!resetWhileSending) {
+        assertThat(raw.awaitClose()).isIn(1009, RawWebSocket.NO_CLOSE_FRAME);
+      }
       b.untouched("a frame over 256 KiB");
     }
   }
