@@ -14,11 +14,13 @@ class ServerProbeTest {
     // Burn CPU until a tick shows; bounded so a broken reading fails instead of hanging.
     long give = System.nanoTime() + 30_000_000_000L;
     long x = 0;
-    while (p.cpuSeconds() <= before && System.nanoTime() < give) {
+    // At least one round: the reading may have moved already (other threads of this JVM), and the
+    // sum below must come from work done here.
+    do {
       for (int i = 0; i < 1_000_000; i++) {
         x += i % 7;
       }
-    }
+    } while (p.cpuSeconds() <= before && System.nanoTime() < give);
     assertThat(x).isPositive();
     assertThat(p.cpuSeconds()).isGreaterThan(before);
     assertThat(p.rssKib()).isGreaterThan(10_000);
