@@ -1,5 +1,6 @@
 package dev.marquee.messaging;
 
+import dev.marquee.api.Text;
 import dev.marquee.presence.Role;
 import dev.marquee.session.SessionCode;
 import io.vertx.core.json.DecodeException;
@@ -57,7 +58,7 @@ final class FrameDecoder {
     if (ref != null && ref.length() > MAX_REF) {
       return invalid("ref must be at most " + MAX_REF + " characters", null);
     }
-    if (ref != null && !wellFormed(ref)) {
+    if (ref != null && !Text.wellFormed(ref)) {
       return invalid(UNPAIRED + " in 'ref'", null);
     }
     Object type = json.getValue("type");
@@ -98,7 +99,7 @@ final class FrameDecoder {
       return invalid("'name' must be a string", ref);
     }
     String name = rawName == null ? "" : ((String) rawName).strip();
-    if (!wellFormed(name)) {
+    if (!Text.wellFormed(name)) {
       return invalid(UNPAIRED + " in 'name'", ref);
     }
     if (name.indexOf('\0') >= 0) {
@@ -128,7 +129,7 @@ final class FrameDecoder {
     if (rawEpoch != null
         && !(rawEpoch instanceof String
             && ((String) rawEpoch).length() <= 64
-            && wellFormed((String) rawEpoch))) {
+            && Text.wellFormed((String) rawEpoch))) {
       return invalid("'epoch' must be a string", ref);
     }
     return new ClientFrame.Join(
@@ -149,7 +150,7 @@ final class FrameDecoder {
     if (text.isBlank()) {
       return refused("text must not be empty", ref);
     }
-    if (!wellFormed(text)) {
+    if (!Text.wellFormed(text)) {
       return refused(UNPAIRED + " in 'text'", ref);
     }
     if (text.indexOf('\0') >= 0) {
@@ -168,29 +169,11 @@ final class FrameDecoder {
 
   /** The start of a client's string for an error message, never cutting a character in two. */
   private static String abbreviate(String s) {
-    if (!wellFormed(s)) {
+    if (!Text.wellFormed(s)) {
       return "(not valid Unicode)";
     }
     return s.codePointCount(0, s.length()) <= 32
         ? s
         : s.substring(0, s.offsetByCodePoints(0, 32)) + "...";
-  }
-
-  /**
-   * False if {@code s} has an unpaired surrogate: a JSON escape such as {@code \ud800} decodes to
-   * one, and it cannot be written as UTF-8 (it would reach displays and history as '?').
-   */
-  static boolean wellFormed(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c)
-          && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
   }
 }

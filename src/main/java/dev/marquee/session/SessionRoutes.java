@@ -2,6 +2,7 @@ package dev.marquee.session;
 
 import dev.marquee.api.ApiException;
 import dev.marquee.api.Responses;
+import dev.marquee.api.Text;
 import dev.marquee.api.Times;
 import dev.marquee.api.Tokens;
 import dev.marquee.presence.PresenceRegistry;
@@ -56,6 +57,10 @@ public final class SessionRoutes {
       throw ApiException.badRequest("title must be a string");
     }
     String title = rawTitle == null ? "" : ((String) rawTitle).strip();
+    if (!Text.storable(title)) {
+      throw ApiException.badRequest(
+          "title must not contain U+0000 or an unpaired surrogate (not valid Unicode)");
+    }
     if (title.codePointCount(0, title.length()) > MAX_TITLE) {
       throw ApiException.badRequest("title must be at most " + MAX_TITLE + " characters");
     }

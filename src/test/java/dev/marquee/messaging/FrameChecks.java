@@ -61,12 +61,13 @@ final class FrameChecks {
     }
     if (invalid.message() == null
         || invalid.message().isBlank()
-        || !FrameDecoder.wellFormed(invalid.message())
+        || !dev.marquee.api.Text.wellFormed(invalid.message())
         || invalid.message().length() > 200) {
       throw new AssertionError("refusal message must be short, readable text: " + invalid);
     }
     String ref = invalid.ref();
-    if (ref != null && (ref.length() > FrameDecoder.MAX_REF || !FrameDecoder.wellFormed(ref))) {
+    if (ref != null
+        && (ref.length() > FrameDecoder.MAX_REF || !dev.marquee.api.Text.wellFormed(ref))) {
       throw new AssertionError("a refusal echoes a ref the decoder should have refused: " + ref);
     }
   }
@@ -76,7 +77,7 @@ final class FrameChecks {
       int length = send.text().codePointCount(0, send.text().length());
       require(length >= 1 && length <= FrameDecoder.MAX_TEXT, "text length", frame);
       require(!send.text().isBlank(), "text not blank", frame);
-      require(FrameDecoder.wellFormed(send.text()), "text well-formed", frame);
+      require(dev.marquee.api.Text.wellFormed(send.text()), "text well-formed", frame);
       require(send.text().indexOf('\0') < 0, "no U+0000 in text (PostgreSQL refuses it)", frame);
       checkRef(send.ref(), frame);
     } else if (frame instanceof ClientFrame.Ping ping) {
@@ -89,7 +90,7 @@ final class FrameChecks {
       require(join.role() != null, "role", frame);
       int name = join.name().codePointCount(0, join.name().length());
       require(name >= 1 && name <= FrameDecoder.MAX_NAME, "name length", frame);
-      require(FrameDecoder.wellFormed(join.name()), "name well-formed", frame);
+      require(dev.marquee.api.Text.wellFormed(join.name()), "name well-formed", frame);
       require(join.name().indexOf('\0') < 0, "no U+0000 in name (PostgreSQL refuses it)", frame);
       require(join.name().equals(join.name().strip()), "name stripped", frame);
       require(
@@ -99,7 +100,7 @@ final class FrameChecks {
       require(join.lastSeq() >= -1, "lastSeq", frame);
       require(
           join.epoch() == null
-              || (join.epoch().length() <= 64 && FrameDecoder.wellFormed(join.epoch())),
+              || (join.epoch().length() <= 64 && dev.marquee.api.Text.wellFormed(join.epoch())),
           "epoch",
           frame);
     } else {
@@ -109,7 +110,8 @@ final class FrameChecks {
 
   private static void checkRef(String ref, ClientFrame frame) {
     require(
-        ref == null || (ref.length() <= FrameDecoder.MAX_REF && FrameDecoder.wellFormed(ref)),
+        ref == null
+            || (ref.length() <= FrameDecoder.MAX_REF && dev.marquee.api.Text.wellFormed(ref)),
         "ref",
         frame);
   }

@@ -66,6 +66,11 @@ class SessionApiTest {
     assertBadRequest(server.post("/api/session", "{not json"));
     assertBadRequest(server.post("/api/session", "{\"title\":42}"));
     assertBadRequest(server.post("/api/session", "{\"title\":\"" + "t".repeat(101) + "\"}"));
+    // PostgreSQL cannot store U+0000, and a lone surrogate is not Unicode: refused, not half-made.
+    assertBadRequest(server.post("/api/session", "{\"title\":\"a\\u0000b\"}"));
+    assertBadRequest(server.post("/api/session", "{\"title\":\"a\\ud800b\"}"));
+    assertThat(server.post("/api/session", "{\"title\":\"caf\u00e9 \\ud83c\\udf89\"}").statusCode())
+        .isEqualTo(201);
   }
 
   @Test
