@@ -10,6 +10,7 @@ import dev.marquee.health.Readiness;
 import dev.marquee.history.HistoryRoutes;
 import dev.marquee.history.HistoryService;
 import dev.marquee.http.HttpVerticle;
+import dev.marquee.http.NetworkTransport;
 import dev.marquee.messaging.Realtime;
 import dev.marquee.messaging.WebSocketRoutes;
 import dev.marquee.metrics.Metrics;
@@ -29,7 +30,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.transport.Transport;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -68,24 +68,6 @@ public final class Marquee {
 
   private final Parts parts;
 
-  /**
-   * Netty's native epoll transport (fewer syscalls and wake-ups per socket write than NIO) is used
-   * when it loads, which needs Linux on x86_64; anywhere else Vert.x falls back to NIO.
-   */
-  private static void logTransport(Vertx vertx) {
-    if (vertx.isNativeTransportEnabled()) {
-      Transport transport = Transport.nativeTransport();
-      log.info(
-          "network transport", kv("transport", transport == null ? "native" : transport.name()));
-    } else {
-      Throwable cause = vertx.unavailableNativeTransportCause();
-      log.info(
-          "network transport",
-          kv("transport", "nio"),
-          kv("nativeUnavailable", cause == null ? "not on this platform" : String.valueOf(cause)));
-    }
-  }
-
   private Marquee(Parts parts) {
     this.parts = parts;
   }
@@ -111,7 +93,7 @@ public final class Marquee {
                             .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)))
             .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
             .build();
-    logTransport(vertx);
+    NetworkTransport.log(vertx);
     Readiness readiness =
         new Readiness(vertx, config.health().checkTimeout(), config.health().heapMaxRatio());
     AtomicReference<Database> db = new AtomicReference<>();
