@@ -408,14 +408,19 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
         .compose(
             live -> {
               Instant until = now().plus(config.kickBan());
+              // The member leaves presence before its sockets hear of the kick: a socket that
+              // heard first would leave by itself, and the kick could not tell it was present.
               return store
                   .kick(live, clientId, until)
-                  .compose(v -> bus.publish(new RoomEvent.Kicked(code, clientId)))
                   .compose(v -> presence.remove(code, clientId, "kicked"))
-                  .map(
+                  .compose(
                       change -> {
                         PresenceEvents.announce(bus, change);
                         PresenceEvents.record(analytics, change);
+                        return bus.publish(new RoomEvent.Kicked(code, clientId)).map(change);
+                      })
+                  .map(
+                      change -> {
                         log.info("member kicked", kv("session", code));
                         return new Kick(
                             clientId, until, change.kind() == PresenceRegistry.Change.Kind.LEAVE);
