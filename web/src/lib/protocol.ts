@@ -49,6 +49,8 @@ export interface JoinedFrame {
   expiresAt: string;
   presence: Counts;
   recovered: boolean;
+  /** The owner locked the session: no new controllers (absent from servers before locking). */
+  locked?: boolean;
 }
 
 export interface MessageFrame extends ChatMessage {
@@ -90,6 +92,12 @@ export interface ReconnectFrame {
   reason: string;
 }
 
+/** The owner locked or unlocked the session (every member hears it, on every instance). */
+export interface LockFrame {
+  type: 'lock';
+  locked: boolean;
+}
+
 export interface ErrorFrame {
   type: 'error';
   code: string;
@@ -111,6 +119,7 @@ export type ServerFrame =
   | WarningFrame
   | EndedFrame
   | ReconnectFrame
+  | LockFrame
   | ErrorFrame
   | PongFrame;
 

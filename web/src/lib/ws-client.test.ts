@@ -202,6 +202,74 @@ describe('MarqueeClient', () => {
     expect(sockets).toHaveLength(2);
   });
 
+  it('a controller join the lock refuses stops there, and asks again only when told to', () => {
+    const errors: string[] = [];
+    const states: string[] = [];
+    client.on('error', (e) => errors.push(e.code));
+    client.on('state', (s) => states.push(s));
+    client.start();
+    last().open();
+    last().frame({ type: 'error', code: 'session_locked', message: 'the session is locked' });
+    expect(client.state).toBe('locked_out');
+    expect(errors).toEqual(['session_locked']);
+    expect(sockets[0].closedWith).toBe(1000);
+    // No loop: not after the join timeout, not after the server's own close of the idle socket.
+    sockets[0].drop(1008);
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
+    expect(client.state).toBe('locked_out');
+    client.reconnectNow(); // coming back online is no reason to ask again either
+    expect(sockets).toHaveLength(1);
+    client.retry();
+    expect(sockets).toHaveLength(2);
+    last().open();
+    expect(last().sent[0]).toMatchObject({ type: 'join', clientId: 'c-1' });
+    last().frame(joined({ locked: false }));
+    expect(states).toEqual(['locked_out', 'connecting', 'open']);
+  });
+
+  it('retry does nothing unless locked out', () => {
+    client.start();
+    last().open();
+    last().frame(joined());
+    client.retry();
+    expect(sockets).toHaveLength(1);
+    expect(client.state).toBe('open');
+  });
+
+  it.each([
+    ['while joined', true],
+    ['on joining (a banned client id)', false],
+  ])('error kicked %s is final at once, whatever the close that follows', (_, wasJoined) => {
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(e.code));
+    client.start();
+    last().open();
+    if (wasJoined) last().frame(joined());
+    last().frame({ type: 'error', code: 'kicked', message: 'removed' });
+    expect(client.state).toBe('kicked');
+    expect(errors).toEqual(['kicked']);
+    expect(sockets[0].closedWith).toBe(1000);
+    sockets[0].drop(4502);
+    client.retry();
+    client.reconnectNow();
+    vi.advanceTimersByTime(60_000);
+    expect(sockets).toHaveLength(1);
+    expect(client.state).toBe('kicked');
+  });
+
+  it('passes on the owner locking and unlocking', () => {
+    const changes: boolean[] = [];
+    client.on('lock', (locked) => changes.push(locked));
+    client.start();
+    last().open();
+    last().frame(joined({ locked: false }));
+    last().frame({ type: 'lock', locked: true });
+    last().frame({ type: 'lock', locked: false });
+    expect(changes).toEqual([true, false]);
+    expect(client.state).toBe('open');
+  });
+
   it('pings, and treats a connection that stops answering as lost', () => {
     client.start();
     last().open();

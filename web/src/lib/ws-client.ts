@@ -1,80 +1,17 @@
-import {
-  CloseCodes,
-  isFinalClose,
-  type AckFrame,
-  type ChatMessage,
-  type EndedFrame,
-  type ErrorFrame,
-  type JoinedFrame,
-  type JoinFrame,
-  type PresenceFrame,
-  type Role,
-  type ServerFrame,
-  type WarningFrame,
-} from './protocol';
+import { CloseCodes, isFinalClose, type JoinedFrame, type JoinFrame, type ServerFrame } from './protocol';
+import type { ClientEvents, ClientOptions, ConnectionState, SocketLike } from './ws-types';
 
-/** The part of the browser's WebSocket this client uses (tests pass a fake). */
-export interface SocketLike {
-  readyState: number;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-export type SocketFactory = (url: string) => SocketLike;
-
-/**
- * - connecting: first attempt under way; reconnecting: lost, trying again (after a wait);
- * - open: joined and live; ended / not_found / kicked: the server said not to come back;
- * - stopped: this client was stopped by its owner.
- */
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'ended' | 'not_found' | 'kicked' | 'stopped';
-
-export interface ClientOptions {
-  /** ws:// or wss:// URL of /ws. */
-  url: string;
-  session: string;
-  role: Role;
-  name: string;
-  /** Stable across reconnects, so the server counts one member and one rate-limit key. */
-  clientId: string;
-  /** Resume from here (seq and epoch last seen), e.g. after a page reload. */
-  lastSeq?: number;
-  epoch?: string;
-  socket?: SocketFactory;
-  /** Back-off between attempts: a random wait in [base/2, base], base doubling up to maxMs. */
-  backoff?: { initialMs: number; maxMs: number };
-  pingIntervalMs?: number;
-  /** No pong (or any frame) this long after a ping: the connection is dead, reconnect. */
-  pongTimeoutMs?: number;
-  /** An attempt that has not joined by then is given up and retried. */
-  joinTimeoutMs?: number;
-  random?: () => number;
-}
-
-/** Why the app should (re)load history over HTTP: the socket could not fill a gap. */
-export type ResyncReason = 'not_recovered' | 'new_epoch';
-
-export interface ClientEvents {
-  state: (state: ConnectionState, detail: { closeCode?: number; retryInMs?: number }) => void;
-  joined: (frame: JoinedFrame) => void;
-  /** Each message once, in seq order: replays and live ones, never a seq already delivered. */
-  message: (message: ChatMessage) => void;
-  ack: (frame: AckFrame) => void;
-  error: (frame: ErrorFrame) => void;
-  presence: (frame: PresenceFrame) => void;
-  warning: (frame: WarningFrame) => void;
-  ended: (frame: EndedFrame) => void;
-  /** After `joined`: messages may be missing (or renumbered, on a new epoch); refetch history. */
-  resync: (reason: ResyncReason, joined: JoinedFrame) => void;
-}
+export type { ClientEvents, ClientOptions, ConnectionState, ResyncReason, SocketFactory, SocketLike } from './ws-types';
 
 type Listeners = { [K in keyof ClientEvents]: Set<ClientEvents[K]> };
 
 const OPEN = 1;
+const FINAL: ReadonlySet<ConnectionState> = new Set(['ended', 'not_found', 'kicked', 'locked_out']);
+
+/** States in which the client tries nothing more by itself: the views show why instead. */
+export function isOut(state: ConnectionState): boolean {
+  return FINAL.has(state);
+}
 
 /**
  * One member of one session over PROTOCOL.md's WebSocket: joins, resumes with lastSeq/epoch after
@@ -92,6 +29,7 @@ export class MarqueeClient {
     presence: new Set(),
     warning: new Set(),
     ended: new Set(),
+    lock: new Set(),
     resync: new Set(),
   };
   private socket: SocketLike | null = null;
@@ -165,6 +103,17 @@ export class MarqueeClient {
     this.dropSocket(CloseCodes.NORMAL);
     this.clearTimers();
     this.setState('stopped', {});
+  }
+
+  /**
+   * Asks again after a join the lock refused (`locked_out`), say once the owner unlocked; the
+   * client never does this by itself. Does nothing in any other state.
+   */
+  retry(): void {
+    if (this.stopped || this._state !== 'locked_out') return;
+    this.attempt = 0;
+    this.setState('connecting', {});
+    this.connect();
   }
 
   /** Skips the current back-off wait (the browser came back online, the tab became visible). */
@@ -247,6 +196,8 @@ export class MarqueeClient {
         return this.emit('presence', frame);
       case 'warning':
         return this.emit('warning', frame);
+      case 'lock':
+        return this.emit('lock', frame.locked === true);
       case 'ended':
         this.emit('ended', frame);
         this.final('ended');
@@ -258,6 +209,18 @@ export class MarqueeClient {
         this.scheduleReconnect(CloseCodes.SHUTDOWN, 50 + this.opts.random() * 250);
         return;
       case 'error':
+        if (frame.code === 'kicked') {
+          // Close 4502 follows; either one is final, whichever arrives first.
+          this.emit('error', frame);
+          this.final('kicked');
+          return;
+        }
+        if (!this.joinedFrame && frame.code === 'session_locked') {
+          // Only the owner can change this: stop until asked to retry, rather than loop.
+          this.emit('error', frame);
+          this.final('locked_out');
+          return;
+        }
         if (!this.joinedFrame && (frame.code === 'rate_limited' || frame.code === 'unavailable')) {
           // The join itself was refused for now: wait as asked, then try again.
           this.emit('error', frame);
@@ -292,7 +255,7 @@ export class MarqueeClient {
     this.socket = null;
     this.joinedFrame = null;
     this.stopPing();
-    if (this.stopped || this._state === 'ended' || this._state === 'not_found' || this._state === 'kicked') return;
+    if (this.stopped || FINAL.has(this._state)) return;
     if (isFinalClose(code)) {
       this.final(
         code === CloseCodes.SESSION_NOT_FOUND ? 'not_found' : code === CloseCodes.KICKED ? 'kicked' : 'ended',
@@ -303,7 +266,7 @@ export class MarqueeClient {
     this.scheduleReconnect(code, undefined);
   }
 
-  private final(state: 'ended' | 'not_found' | 'kicked', code?: number): void {
+  private final(state: 'ended' | 'not_found' | 'kicked' | 'locked_out', code?: number): void {
     this.dropSocket(CloseCodes.NORMAL);
     this.clearTimers();
     this.setState(state, { closeCode: code });
