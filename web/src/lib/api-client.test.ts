@@ -46,4 +46,17 @@ describe('MarqueeApi', () => {
     expect(calls[0].init.method).toBe('DELETE');
     expect((calls[0].init.headers as Record<string, string>).Authorization).toBe('Bearer secret');
   });
+
+  it('locks and kicks with the owner token and a JSON body', async () => {
+    const { api, calls } = answering(200, { code: 'K7QX2M', locked: true });
+    expect(await api.lockSession('K7QX2M', true, 'secret')).toEqual({ code: 'K7QX2M', locked: true });
+    await api.kick('K7QX2M', 'w-abc', 'secret');
+    expect(calls.map((c) => [c.init.method, c.url, c.init.body])).toEqual([
+      ['POST', 'http://h/api/session/K7QX2M/lock', '{"locked":true}'],
+      ['POST', 'http://h/api/session/K7QX2M/kick', '{"clientId":"w-abc"}'],
+    ]);
+    for (const c of calls) {
+      expect((c.init.headers as Record<string, string>).Authorization).toBe('Bearer secret');
+    }
+  });
 });

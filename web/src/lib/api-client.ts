@@ -20,6 +20,17 @@ export interface SessionView {
   lastSeq: number;
   epoch: string;
   presence: Counts;
+  /** The owner keeps it locked: no new controllers. */
+  locked?: boolean;
+}
+
+export interface KickResult {
+  code: string;
+  clientId: string;
+  kicked: true;
+  /** Whether the client was present (a kick in advance is allowed too). */
+  wasPresent: boolean;
+  bannedUntil: string;
 }
 
 export interface HistoryPage {
@@ -81,6 +92,16 @@ export class MarqueeApi {
 
   endSession(code: string, ownerToken: string): Promise<SessionView> {
     return this.request('DELETE', `/api/session/${enc(code)}`, undefined, ownerToken);
+  }
+
+  /** Owner only: no new controllers while locked; those already admitted keep their place. */
+  lockSession(code: string, locked: boolean, ownerToken: string): Promise<{ code: string; locked: boolean }> {
+    return this.request('POST', `/api/session/${enc(code)}/lock`, { locked }, ownerToken);
+  }
+
+  /** Owner only: closes the client's sockets (close 4502) and keeps it out for a while. */
+  kick(code: string, clientId: string, ownerToken: string): Promise<KickResult> {
+    return this.request('POST', `/api/session/${enc(code)}/kick`, { clientId }, ownerToken);
   }
 
   historyPage(code: string, page = 1, limit = 20): Promise<HistoryPage> {

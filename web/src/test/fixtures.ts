@@ -37,7 +37,7 @@ export function routeFetch(routes: Record<string, unknown>) {
 }
 
 /** Just enough of a Response, settled at once (a real one's body streams on timers). */
-function answer(status: number, body: unknown) {
+export function answer(status: number, body: unknown) {
   const text = JSON.stringify(body);
   return { ok: status < 400, status, headers: { get: () => null }, text: async () => text };
 }

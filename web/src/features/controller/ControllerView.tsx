@@ -3,8 +3,18 @@ import { useSessionClient } from '../session/useSessionClient';
 import { useLiveMessages } from '../session/useLiveMessages';
 import { usePresence } from '../session/usePresence';
 import { useOutbox, type OutboxItem } from '../session/useOutbox';
-import { ConnectionBadge, InactivityWarning, PresenceCounts, SessionOver, useCountdown } from '../session/components';
+import {
+  ConnectionBadge,
+  InactivityWarning,
+  LockBadge,
+  PresenceCounts,
+  SessionOver,
+  useCountdown,
+} from '../session/components';
 import { PresencePanel } from '../session/PresencePanel';
+import { useOwner } from '../session/OwnerControls';
+import { SessionTitle } from '../session/SessionTitle';
+import { isOut } from '../../lib/ws-client';
 import { HistoryPanel } from '../session/HistoryPanel';
 import { codePoints, MAX_TEXT } from '../../lib/protocol';
 import { clientId, saveName, savedName } from '../../lib/identity';
@@ -67,6 +77,7 @@ function Controller({ code, name, onRename }: { code: string; name: string; onRe
   const [client, status] = useSessionClient(code, 'controller', name);
   const messages = useLiveMessages(client, code, 20);
   const presence = usePresence(client, code);
+  const owner = useOwner(code, status.locked);
   const [text, setText] = useState('');
   // A refused message comes back into the box, ready to send again, unless something new is there.
   const outbox = useOutbox(client, { onRefused: (refusedText) => setText((t) => (t === '' ? refusedText : t)) });
@@ -79,8 +90,15 @@ function Controller({ code, name, onRename }: { code: string; name: string; onRe
   const live = status.state === 'open';
   const canSend = live && !blocked && text.trim().length > 0 && !tooLong;
 
-  if (status.state === 'ended' || status.state === 'not_found' || status.state === 'kicked') {
-    return <SessionOver code={code} state={status.state} reason={status.ended?.reason} />;
+  if (isOut(status.state)) {
+    return (
+      <SessionOver
+        code={code}
+        state={status.state}
+        reason={status.ended?.reason}
+        onRetry={status.state === 'locked_out' ? () => client?.retry() : undefined}
+      />
+    );
   }
 
   const submit = (e?: FormEvent) => {
@@ -103,6 +121,8 @@ function Controller({ code, name, onRename }: { code: string; name: string; onRe
         <span className="code-inline" data-testid="session-code">
           {code}
         </span>
+        <SessionTitle code={code} />
+        <LockBadge locked={status.locked} />
         <ConnectionBadge state={status.state} />
         <PresenceCounts counts={presence.counts} />
         <ThemeSwitch />
@@ -160,7 +180,7 @@ function Controller({ code, name, onRename }: { code: string; name: string; onRe
             </ol>
           )}
         </section>
-        <PresencePanel presence={presence} me={status.joined?.clientId ?? clientId()} />
+        <PresencePanel presence={presence} me={status.joined?.clientId ?? clientId()} owner={owner} />
         <HistoryPanel code={code} changeKey={latestSeq} />
       </main>
     </div>

@@ -2,7 +2,18 @@ import { useCallback, useEffect, useState } from 'react';
 import { useSessionClient } from '../session/useSessionClient';
 import { useLiveMessages } from '../session/useLiveMessages';
 import { usePresence } from '../session/usePresence';
-import { ConnectionBadge, InactivityWarning, PresenceCounts, SessionOver, timeOf } from '../session/components';
+import {
+  ConnectionBadge,
+  InactivityWarning,
+  LockBadge,
+  PresenceCounts,
+  SessionOver,
+  timeOf,
+} from '../session/components';
+import { PresencePanel } from '../session/PresencePanel';
+import { useOwner } from '../session/OwnerControls';
+import { SessionTitle } from '../session/SessionTitle';
+import { isOut } from '../../lib/ws-client';
 import { controllerUrl } from '../../lib/session-code';
 import { AutoFitText } from './AutoFitText';
 import { QrCode } from './QrCode';
@@ -18,6 +29,8 @@ export function DisplayView({ code }: { code: string }) {
   const [client, status] = useSessionClient(code, 'display', 'Display');
   const messages = useLiveMessages(client, code, 20);
   const presence = usePresence(client, code);
+  const owner = useOwner(code, status.locked);
+  const [hostOpen, setHostOpen] = useState(false);
   const fullscreen = useFullscreen();
   const joinUrl = controllerUrl(location.origin, code);
 
@@ -25,7 +38,7 @@ export function DisplayView({ code }: { code: string }) {
     document.title = `${code} · Marquee display`;
   }, [code]);
 
-  if (status.state === 'ended' || status.state === 'not_found' || status.state === 'kicked') {
+  if (isOut(status.state)) {
     return <SessionOver code={code} state={status.state} reason={status.ended?.reason} display />;
   }
 
@@ -34,9 +47,25 @@ export function DisplayView({ code }: { code: string }) {
   return (
     <div className="display">
       <header className="display-bar">
-        <span className="brand">Marquee</span>
+        <span className="bar-start">
+          <span className="brand">Marquee</span>
+          <SessionTitle code={code} />
+        </span>
+        <LockBadge locked={status.locked} />
         <ConnectionBadge state={status.state} />
         <PresenceCounts counts={presence.counts} />
+        {owner && (
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => setHostOpen((o) => !o)}
+            aria-expanded={hostOpen}
+            aria-controls="host-drawer"
+            data-testid="host-toggle"
+          >
+            Host controls
+          </button>
+        )}
         <ThemeSwitch />
         <button
           type="button"
@@ -48,6 +77,11 @@ export function DisplayView({ code }: { code: string }) {
           {fullscreen.on ? 'Exit full screen' : 'Full screen'}
         </button>
       </header>
+      {owner && hostOpen && (
+        <aside id="host-drawer" className="host-drawer" aria-label="Host controls">
+          <PresencePanel presence={presence} me={status.joined?.clientId} owner={owner} />
+        </aside>
+      )}
       <InactivityWarning warning={status.warning} />
       <main className="stage" aria-live="polite" aria-atomic="false">
         {latest ? (

@@ -10,6 +10,7 @@ const STATE_TEXT: Record<ConnectionState, string> = {
   ended: 'Ended',
   not_found: 'Not found',
   kicked: 'Removed',
+  locked_out: 'Locked out',
   stopped: 'Offline',
 };
 
@@ -25,6 +26,20 @@ export function ConnectionBadge({ state }: { state: ConnectionState }) {
     >
       <span className="dot" aria-hidden="true" />
       {STATE_TEXT[state]}
+    </span>
+  );
+}
+
+/** While the owner keeps the session locked, says so (to the room on the display, too). */
+export function LockBadge({ locked }: { locked: boolean }) {
+  return (
+    <span role="status" aria-live="polite" className="lock-state">
+      {locked && (
+        <span className="badge badge-locked" data-testid="lock-badge">
+          <span className="dot" aria-hidden="true" />
+          Locked: no new controllers
+        </span>
+      )}
     </span>
   );
 }
@@ -89,30 +104,49 @@ const END_TEXT: Record<string, string> = {
   closed: 'Its owner closed it.',
 };
 
-/** The whole screen once the session is over (or was never there). */
+/** What the whole screen says for each way of being out of the session. */
+function overText(state: ConnectionState, code: string, reason?: string): [string, string] {
+  switch (state) {
+    case 'not_found':
+      return ['No such session', `There is no session with the code ${code}. Check the code on the screen.`];
+    case 'kicked':
+      return ['You were removed from this session', 'The host removed this device. It cannot rejoin for now.'];
+    case 'locked_out':
+      return [
+        'This session is locked',
+        'This session is locked: the host is not admitting new controllers. Ask the host to unlock it, then try again.',
+      ];
+    default:
+      return ['This session has ended', (reason && END_TEXT[reason]) ?? 'Thanks for taking part.'];
+  }
+}
+
+/** The whole screen once the session is over, was never there, or will not let this device in. */
 export function SessionOver({
   code,
   state,
   reason,
   display = false,
+  onRetry,
 }: {
   code: string;
   state: ConnectionState;
   reason?: string;
   display?: boolean;
+  /** Offered as "Try again" (a join the lock refused). */
+  onRetry?: () => void;
 }) {
-  const notFound = state === 'not_found';
+  const [title, text] = overText(state, code, reason);
   return (
-    <div className="over" role="alert" data-testid="session-over">
-      <h1>{notFound ? 'No such session' : state === 'kicked' ? 'You were removed' : 'This session has ended'}</h1>
-      <p>
-        {notFound
-          ? `There is no session with the code ${code}. Check the code on the screen.`
-          : state === 'kicked'
-            ? 'The session owner removed this device.'
-            : ((reason && END_TEXT[reason]) ?? 'Thanks for taking part.')}
-      </p>
+    <div className="over" role="alert" data-testid="session-over" data-state={state}>
+      <h1>{title}</h1>
+      <p>{text}</p>
       <p className="over-actions">
+        {onRetry && (
+          <button type="button" className="primary" onClick={onRetry} data-testid="retry-join">
+            Try again
+          </button>
+        )}
         {display && (
           <a className="button primary" href="/display">
             Start a new session

@@ -9,6 +9,8 @@ export interface SessionStatus {
   /** The inactivity warning in force, cleared by the next message. */
   warning: (WarningFrame & { receivedAt: number }) | null;
   ended: EndedFrame | null;
+  /** The owner keeps the session locked (from `joined.locked`, then each `lock` frame). */
+  locked: boolean;
   /** Wait before the next attempt while reconnecting. */
   retryInMs?: number;
 }
@@ -24,6 +26,7 @@ export function useSessionClient(code: string, role: Role, name: string | null):
     joined: null,
     warning: null,
     ended: null,
+    locked: false,
   });
 
   useEffect(() => {
@@ -39,7 +42,8 @@ export function useSessionClient(code: string, role: Role, name: string | null):
       c.on('state', (state, detail) =>
         setStatus((s) => ({ ...s, state, retryInMs: detail.retryInMs, joined: state === 'open' ? s.joined : null })),
       ),
-      c.on('joined', (joined) => setStatus((s) => ({ ...s, joined, state: 'open' }))),
+      c.on('joined', (joined) => setStatus((s) => ({ ...s, joined, state: 'open', locked: joined.locked === true }))),
+      c.on('lock', (locked) => setStatus((s) => ({ ...s, locked }))),
       c.on('warning', (w) => setStatus((s) => ({ ...s, warning: { ...w, receivedAt: Date.now() } }))),
       c.on('message', () => setStatus((s) => (s.warning ? { ...s, warning: null } : s))),
       c.on('ended', (ended) => setStatus((s) => ({ ...s, ended }))),
