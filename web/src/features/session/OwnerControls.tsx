@@ -10,7 +10,7 @@ export interface Owner {
   busy: boolean;
   /** Why the last request failed, in words for the owner. */
   error: string | null;
-  /** What the last request did. */
+  /** What the last request did, when the view does not show it otherwise. */
   notice: string | null;
   setLocked: (locked: boolean) => void;
   kick: (user: PresenceUser) => void;
@@ -42,7 +42,7 @@ export function useOwner(code: string, locked: boolean, api: MarqueeApi = defaul
   });
 
   const run = useCallback(
-    (request: (token: string) => Promise<unknown>, done: string) => {
+    (request: (token: string) => Promise<unknown>, done: string | null) => {
       if (!token) return;
       setBusy(true);
       request(token)
@@ -54,14 +54,7 @@ export function useOwner(code: string, locked: boolean, api: MarqueeApi = defaul
     },
     [token],
   );
-  const setLocked = useCallback(
-    (next: boolean) =>
-      run(
-        (t) => api.lockSession(code, next, t),
-        next ? 'Locked: nobody new can join as a controller.' : 'Unlocked: anyone with the code can join.',
-      ),
-    [run, api, code],
-  );
+  const setLocked = useCallback((next: boolean) => run((t) => api.lockSession(code, next, t), null), [run, api, code]);
   const kick = useCallback(
     (user: PresenceUser) =>
       run(
