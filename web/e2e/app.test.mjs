@@ -9,6 +9,7 @@ import {
   freshDatabase,
   launchBrowser,
   live,
+  newPage,
   openController,
   openDisplay,
   screenshot,
@@ -118,27 +119,56 @@ describe('the web app', () => {
     for (const page of [display, second, alice, bob]) assert.deepEqual(page.consoleErrors(), []);
   });
 
-  test('a message containing HTML is shown as the text it is', T, async () => {
-    const { page: display, code } = await openDisplay(browser, base);
-    const mallory = await openController(browser, base, code, '<i>Mallory</i>');
+  test('markup in messages, names and the title is shown as the text it is, on every view', T, async () => {
+    // Each of these would make an element, or run, if any view used it as HTML.
+    const markup = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script><b>bold</b>';
+    const title = '<b>Title</b><img src=x onerror="window.__pwned=1">';
+    const name = '<b>Mallory</b><img src=x onerror="window.__pwned=1">';
+    const display = await newPage(browser);
+    await display.goto(`${base}/display?title=${encodeURIComponent(title)}`);
+    await display.waitForURL(/\/display\/[2-9A-HJKMNP-Z]{6}$/);
+    await live(display);
+    const code = (await display.getByTestId('session-code').textContent()).trim();
+    const mallory = await openController(browser, base, code, name);
+    const pages = [display, mallory];
     let dialogs = 0;
-    display.on('dialog', (d) => {
-      dialogs++;
-      void d.dismiss();
-    });
-    const html = '<img src=x onerror="alert(1)"><b>bold?</b> & <script>alert(2)</script>';
-    await send(mallory, html);
-    const latest = display.getByTestId('display-latest');
-    await eventually(async () => assert.equal(await latest.textContent(), html));
-    assert.equal(await latest.locator('img, b, script').count(), 0);
-    assert.match(await display.locator('.latest figcaption').textContent(), /<i>Mallory<\/i>/);
-    assert.equal(dialogs, 0);
-    // The history list and the sender's own list show it literally too.
+    for (const p of pages) p.on('dialog', (d) => (dialogs++, void d.dismiss()));
+    const first = `first ${markup}`;
+    const second = `${markup} second`;
+    await send(mallory, first);
+    await send(mallory, second);
+
+    // The display: the newest message, the earlier one, the sender, the title, the host's list.
+    await eventually(async () => assert.deepEqual(await displayed(display), [first, second]));
+    assert.match(await display.locator('.latest figcaption').textContent(), /^<b>Mallory<\/b><img src=x/);
+    assert.equal(await display.getByTestId('session-title').textContent(), title);
+    await display.getByTestId('host-toggle').click();
+    await eventually(async () => assert.match(await display.getByTestId('presence-panel').textContent(), /<b>Mallory/));
+
+    // The controller: its own list, the history, who is online, the title.
+    assert.deepEqual(await mallory.locator('[data-testid=outbox] .text').allTextContents(), [second, first]);
     await eventually(async () =>
-      assert.equal(await mallory.locator('[data-testid=history-list] .text').first().textContent(), html),
+      assert.deepEqual(await mallory.locator('[data-testid=history-list] .text').allTextContents(), [second, first]),
     );
-    assert.equal(await mallory.locator('[data-testid=history-list] b, [data-testid=outbox] b').count(), 0);
-    assert.deepEqual(display.consoleErrors(), []);
+    await eventually(async () => assert.match(await mallory.getByTestId('presence-panel').textContent(), /<b>Mallory/));
+    assert.equal(await mallory.getByTestId('session-title').textContent(), title);
+
+    // Search: the matched word is marked, the rest of the text stays text around it.
+    await mallory.getByTestId('history-search').fill('bold');
+    await mallory.getByTestId('history-search').press('Enter');
+    const marks = mallory.locator('[data-testid=history-list] mark');
+    await eventually(async () => assert.deepEqual(await marks.allTextContents(), ['bold', 'bold']));
+    assert.deepEqual(
+      (await mallory.locator('[data-testid=history-list] .text').allTextContents()).sort(),
+      [first, second].sort(),
+    );
+
+    for (const p of pages) {
+      assert.equal(await p.locator('#root b, #root img, #root script').count(), 0);
+      assert.equal(await p.evaluate(() => globalThis.__pwned), undefined);
+      assert.deepEqual(p.consoleErrors(), []);
+    }
+    assert.equal(dialogs, 0);
   });
 
   test('a controller over the rate limit is told how long to wait, and cannot send meanwhile', T, async () => {
