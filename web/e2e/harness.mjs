@@ -6,6 +6,7 @@ import { mkdtempSync, existsSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import net from 'node:net';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const JAR = resolve(process.env.MARQUEE_JAR ?? '../target/marquee.jar');
@@ -181,6 +182,27 @@ export async function startProxy(targetPort) {
       return new Promise((ok) => server.close(() => ok()));
     },
   };
+}
+
+/**
+ * A server on a fresh database (`env` added to its environment) and a browser, started before the
+ * calling test file's tests and stopped after them. Tests read `.server`, `.base` and `.browser`.
+ */
+export function serverAndBrowser(env = {}) {
+  const suite = { server: null, base: null, browser: null };
+  let db;
+  before(async () => {
+    db = freshDatabase();
+    suite.server = await startServer({ ...(db ? { DATABASE_URL: db } : {}), ...env });
+    suite.base = suite.server.url;
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+    dropDatabase(db);
+  });
+  return suite;
 }
 
 export async function launchBrowser() {

@@ -1,20 +1,17 @@
 // The owner's lock and kick from the web app, against the packaged jar: the display that started
 // the session holds the owner token; controllers are other people (browser contexts of their own).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  dropDatabase,
   eventually,
-  freshDatabase,
-  launchBrowser,
   live,
   newPage,
   openController,
   openDisplay,
   screenshot,
   send,
+  serverAndBrowser,
   sleep,
-  startServer,
 } from './harness.mjs';
 
 const T = { timeout: 45_000 };
@@ -23,27 +20,11 @@ const LOCKED_TEXT = 'This session is locked: the host is not admitting new contr
 // Longer than any back-off wait after a close (the first is 0.5-1 s): a client that were to try
 // again would have done so by then.
 const SETTLE_MS = 1_500;
-let server;
-let browser;
-let db;
-let base;
-
-before(async () => {
-  db = freshDatabase();
-  server = await startServer(db ? { DATABASE_URL: db } : {});
-  base = server.url;
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  dropDatabase(db);
-});
+const suite = serverAndBrowser();
 
 /** A phone that records the WebSockets it opens from now on. */
 async function phone() {
-  const page = await newPage(browser, PHONE);
+  const page = await newPage(suite.browser, PHONE);
   page.sockets = [];
   page.on('websocket', (ws) => page.sockets.push(ws));
   return page;
@@ -56,6 +37,7 @@ describe('locking and kicking', () => {
     'a locked session refuses a new controller with a message, shows the lock, and admits it once unlocked',
     T,
     async () => {
+      const { browser, base } = suite;
       const { page: display, code } = await openDisplay(browser, base);
       const alice = await openController(browser, base, code, 'Alice');
       await display.getByTestId('host-toggle').click();
@@ -94,6 +76,7 @@ describe('locking and kicking', () => {
   );
 
   test('a removed controller is told so, and does not come back by itself or by reloading', T, async () => {
+    const { browser, base } = suite;
     const { page: display, code } = await openDisplay(browser, base);
     const carol = await openController(browser, base, code, 'Carol');
     carol.sockets = [];
@@ -115,6 +98,7 @@ describe('locking and kicking', () => {
   });
 
   test('an owner request the server refuses is shown, and changes nothing', T, async () => {
+    const { browser, base } = suite;
     const { page: display, code } = await openDisplay(browser, base);
     // A controller whose browser holds a token for this session that is not its owner token.
     const page = await newPage(browser, PHONE);
