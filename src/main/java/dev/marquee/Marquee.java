@@ -30,6 +30,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,9 +168,16 @@ public final class Marquee {
             metrics,
             records.analytics());
     Duration timeout = config.health().checkTimeout();
-    readiness
-        .register("database", () -> records.database().ping(timeout).map(v -> null))
-        .register("engine", engine.probe());
+    // On Redis an ack means in Redis and live traffic never touches PostgreSQL, so its absence
+    // leaves the instance ready (history and session creation answer 503 meanwhile); on the memory
+    // engine PostgreSQL is where acks are made, so it is required.
+    Supplier<Future<JsonObject>> database = () -> records.database().ping(timeout).map(v -> null);
+    if (engine.name().equals("redis")) {
+      readiness.registerAdvisory("database", database);
+    } else {
+      readiness.register("database", database);
+    }
+    readiness.register("engine", engine.probe());
     metrics.gauge("marquee.sessions.active", "Live sessions", engine.sessions()::liveCount);
     metrics.gauge("marquee.db.write.queue.depth", "Writes waiting for PostgreSQL", records::depth);
     metrics.counterGauge(

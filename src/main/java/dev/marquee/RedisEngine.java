@@ -8,6 +8,7 @@ import dev.marquee.config.RedisUrl;
 import dev.marquee.history.OutboxArchiver;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.messaging.MessageIntake;
+import dev.marquee.messaging.WebSocketRoutes;
 import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.ratelimit.RateLimiter;
 import dev.marquee.session.SessionStore;
@@ -56,6 +57,11 @@ final class RedisEngine {
               SessionStore sessions = SessionStore.redis(store, clock);
               RecentHistory history = RecentHistory.redis(store);
               RoomBus bus = RoomBus.redis(store);
+              // Sockets here may have missed events (the bus was cut) or hold seqs of a state
+              // Redis forgot: their clients rejoin with lastSeq and resync.
+              Runnable resync =
+                  () -> vertx.eventBus().publish(WebSocketRoutes.RESYNC_ADDRESS, null);
+              bus.onGap(resync);
               PresenceRegistry presence =
                   PresenceRegistry.redis(store, clock, instance, config.presence().idleTimeout());
               RateLimiter limits = RateLimiter.redis(store, clock);
@@ -65,7 +71,8 @@ final class RedisEngine {
               MessageIntake intake =
                   MessageIntake.redis(clock, config.rateLimits(), store, archiver::backlog);
               RedisRecovery recovery =
-                  new RedisRecovery(store, sessions, history, stored.sessions(), stored.messages());
+                  new RedisRecovery(
+                      store, sessions, history, stored.sessions(), stored.messages(), resync);
               Engine engine =
                   new Engine(
                       "redis",

@@ -9,8 +9,8 @@ import dev.marquee.session.SessionRecords;
 import dev.marquee.session.SessionService;
 import dev.marquee.session.SessionState;
 import dev.marquee.session.SessionStore;
+import dev.marquee.store.EngineMarkers;
 import dev.marquee.store.RedisGroups;
-import dev.marquee.store.RedisSlots;
 import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -28,14 +28,13 @@ import org.slf4j.LoggerFactory;
  * purpose (its absence is the signal). One instance rebuilds at a time, under a short lock.
  *
  * <p>On a cluster a master that restarts empty loses only its own slots, and a single marker may
- * well live on another; so there are {@value #CLUSTER_MARKERS} markers, one in every 1024th slot,
- * and each master that owns a range of at least 1024 slots (any even split over up to 16 masters)
- * holds one. A rebuild then restores only the sessions Redis no longer has.
+ * well live on another; so there are {@value EngineMarkers#CLUSTER_MARKERS} markers, one in every
+ * 1024th slot, and each master that owns a range of at least 1024 slots (any even split over up to
+ * 16 masters) holds one. A rebuild then restores only the sessions Redis no longer has.
  */
 final class RedisRecovery {
   private static final Logger log = LoggerFactory.getLogger(RedisRecovery.class);
   private static final long LOCK_MS = 30_000;
-  static final int CLUSTER_MARKERS = 16;
 
   private final RedisStore store;
   private final SessionStore sessions;
@@ -44,46 +43,62 @@ final class RedisRecovery {
   private final MessageArchive archive;
   private final List<String> markers;
   private final String lock;
+  private final Runnable restored;
+  // The markers' values when last seen whole (a rebuild writes new ones), and whether they were
+  // seen missing since: either says Redis forgot the state this instance's sockets were built on.
+  private List<String> known;
+  private boolean forgotten;
 
   RedisRecovery(
       RedisStore store,
       SessionStore sessions,
       RecentHistory history,
       SessionRecords records,
-      MessageArchive archive) {
+      MessageArchive archive,
+      Runnable restored) {
     this.store = store;
+    this.restored = restored;
     this.sessions = sessions;
     this.history = history;
     this.records = records;
     this.archive = archive;
-    this.markers = markers(store);
+    this.markers = new EngineMarkers(store).keys();
     this.lock = store.keys().prefix() + ":engine:rebuilding";
   }
 
-  static List<String> markers(RedisStore store) {
-    String marker = store.keys().prefix() + ":engine:ready";
-    if (store.url().mode() != RedisUrl.Mode.CLUSTER) {
-      return List.of(marker);
-    }
-    List<String> spread = new ArrayList<>();
-    for (int i = 0; i < CLUSTER_MARKERS; i++) {
-      spread.add(marker + ":{" + RedisSlots.tagFor(i * RedisSlots.COUNT / CLUSTER_MARKERS) + "}");
-    }
-    return List.copyOf(spread);
-  }
-
   /**
-   * Rebuilds if a marker is gone; cheap (one EXISTS per marker) when they are there. While a
-   * rebuild started elsewhere (another instance, or an earlier call here) is not finished, fails
-   * with {@link RebuildUnderWay}: readiness must not pass before the sessions are back.
+   * Rebuilds if a marker is gone; cheap (one GET per marker) when they are there. While a rebuild
+   * started elsewhere (another instance, or an earlier call here) is not finished, fails with
+   * {@link RebuildUnderWay}: readiness must not pass before the sessions are back.
+   *
+   * <p>Once the markers are back after this instance had seen them, but missing or with other
+   * values (another instance rebuilt in between), runs {@code restored}: the sockets here joined
+   * under epochs that may be gone, so their clients must rejoin and resync.
    */
   Future<Void> ensure() {
-    return RedisGroups.all(markers, m -> store.send(Command.EXISTS, m))
+    return RedisGroups.all(markers, m -> store.send(Command.GET, m))
         .compose(
-            found ->
-                found.stream().allMatch(r -> r.toInteger() == 1)
-                    ? Future.succeededFuture()
-                    : rebuildOnce());
+            found -> {
+              List<String> values = new ArrayList<>();
+              found.forEach(r -> values.add(r == null ? null : r.toString()));
+              if (values.contains(null)) {
+                synchronized (this) {
+                  forgotten |= known != null;
+                }
+                return rebuildOnce().compose(v -> ensure());
+              }
+              boolean resync;
+              synchronized (this) {
+                resync = forgotten || (known != null && !known.equals(values));
+                known = values;
+                forgotten = false;
+              }
+              if (resync) {
+                log.warn("redis engine state was rebuilt: telling clients to rejoin and resync");
+                restored.run();
+              }
+              return Future.succeededFuture();
+            });
   }
 
   /** {@link #ensure()} for sweeps and start-up, to whom a rebuild under way is no failure. */
@@ -165,13 +180,16 @@ final class RedisRecovery {
         : store.send(Command.ZINCRBY, store.keys().outboxSessions(), "1", code).mapEmpty();
   }
 
-  /** Puts back one session Redis no longer has; true if it had to. */
+  /**
+   * Puts back one session Redis no longer has; true if it had to. Looks at the hash itself: the
+   * store's {@code find} refuses to answer while the markers are missing.
+   */
   private Future<Boolean> restore(SessionState s, List<dev.marquee.history.StoredMessage> window) {
-    return sessions
-        .find(s.code())
+    return store
+        .send(Command.EXISTS, store.keys().session(s.code()))
         .compose(
             present -> {
-              if (present.isPresent()) {
+              if (present.toInteger() == 1) {
                 return Future.succeededFuture(false);
               }
               String epoch = SessionService.newEpoch();

@@ -65,6 +65,7 @@ final class RedisRoomBus implements RoomBus {
   private final Context context;
   private final Timings timings;
   private final SubscriberLink link;
+  private volatile Runnable gap = () -> {};
   private final ConcurrentHashMap<String, Future<Void>> lastPublish = new ConcurrentHashMap<>();
   // Confined to the context.
   private final Map<String, RoomListeners> rooms = new HashMap<>();
@@ -208,6 +209,16 @@ final class RedisRoomBus implements RoomBus {
 
   void disconnected() {
     rooms.values().forEach(RoomListeners::unconfirm);
+  }
+
+  /** The link is back after a loss: events published meanwhile never reached the listeners. */
+  void reconnected() {
+    gap.run();
+  }
+
+  @Override
+  public void onGap(Runnable gap) {
+    this.gap = gap;
   }
 
   void heard(String channel, String payload) {

@@ -53,6 +53,13 @@ public interface RoomBus {
     return true;
   }
 
+  /**
+   * Runs {@code gap} (on the bus's context) whenever events may have been missed: a distributed
+   * backend lost its connection and has it back. A listener cannot tell what it missed, so the
+   * caller has the clients rejoin with {@code lastSeq}, which replays it. Set once, before use.
+   */
+  default void onGap(Runnable gap) {}
+
   /** Releases the bus's connections; pending subscribes fail. Call once, at shutdown. */
   default Future<Void> close() {
     return Future.succeededFuture();

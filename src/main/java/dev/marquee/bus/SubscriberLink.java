@@ -163,6 +163,7 @@ final class SubscriberLink {
     if (failing) {
       failing = false;
       log.info("room bus reconnected", kv("channels", channels.size()));
+      bus.reconnected();
     }
   }
 

@@ -10,6 +10,8 @@ import io.vertx.ext.healthchecks.Status;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +26,7 @@ public final class Readiness {
   private final Vertx vertx;
   private final HealthChecks checks;
   private final long timeoutMs;
+  private final Set<String> advisory = ConcurrentHashMap.newKeySet();
   private volatile boolean started;
   private volatile boolean stopping;
   private volatile boolean lastUp;
@@ -80,6 +83,16 @@ public final class Readiness {
     return this;
   }
 
+  /**
+   * Adds a dependency whose failure is reported (its entry says DOWN) but does not make the
+   * instance unready: one it can serve without, as the Redis engine serves live traffic while
+   * PostgreSQL is away.
+   */
+  public Readiness registerAdvisory(String id, Supplier<Future<JsonObject>> probe) {
+    advisory.add(id);
+    return register(id, probe);
+  }
+
   /** Start-up finished: completes once the first round of checks has run. */
   public Future<Void> started() {
     started = true;
@@ -107,30 +120,41 @@ public final class Readiness {
         .map(
             result -> {
               // What the probe just saw is what the gate uses, so they never disagree.
-              lastUp = !stopping && started && result.getUp();
-              return render(result);
+              lastUp = !stopping && started && up(result);
+              return render(result, lastUp || (!stopping && started && up(result)));
             });
   }
 
   private Future<Void> refresh() {
     return checks
         .checkStatus()
-        .onComplete(ar -> lastUp = !stopping && ar.succeeded() && ar.result().getUp())
+        .onComplete(ar -> lastUp = !stopping && ar.succeeded() && up(ar.result()))
         .mapEmpty();
   }
 
-  private static JsonObject render(CheckResult result) {
+  /** Up when every check but the advisory ones is. */
+  private boolean up(CheckResult result) {
+    if (result.getChecks() == null) {
+      return result.getUp();
+    }
+    return result.getChecks().stream().allMatch(c -> c.getUp() || advisory.contains(c.getId()));
+  }
+
+  private JsonObject render(CheckResult result, boolean up) {
     JsonArray list = new JsonArray();
     if (result.getChecks() != null) {
       for (CheckResult c : result.getChecks()) {
         JsonObject one =
             new JsonObject().put("id", c.getId()).put("status", c.getUp() ? "UP" : "DOWN");
+        if (advisory.contains(c.getId())) {
+          one.put("critical", false);
+        }
         if (c.getData() != null) {
           one.put("data", c.getData());
         }
         list.add(one);
       }
     }
-    return new JsonObject().put("status", result.getUp() ? "UP" : "DOWN").put("checks", list);
+    return new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", list);
   }
 }

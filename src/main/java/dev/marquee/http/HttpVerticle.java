@@ -153,6 +153,20 @@ public final class HttpVerticle extends VerticleBase {
     ctx.next();
   }
 
+  /** Whether the failure, or a cause of it, says a connection could not be made or was lost. */
+  static boolean unreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof io.vertx.sqlclient.ClosedConnectionException
+          || t instanceof java.util.concurrent.TimeoutException
+          || t instanceof io.netty.channel.ConnectTimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int status;
@@ -164,6 +178,16 @@ public final class HttpVerticle extends VerticleBase {
       code = e.code();
       message = e.getMessage();
       retryAfter = e.retryAfterSeconds();
+    } else if (unreachable(failure)) {
+      // A backing service (PostgreSQL, say) is away: the client may retry, nothing is broken.
+      status = 503;
+      code = "unavailable";
+      message = "a backing service is unreachable; try again shortly";
+      retryAfter = 2;
+      log.warn(
+          "request failed: backing service unreachable",
+          kv("route", ctx.currentRoute() == null ? null : ctx.currentRoute().getPath()),
+          kv("reason", String.valueOf(failure.getMessage())));
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       status = ctx.statusCode();
       code = status == 413 ? "too_large" : status == 405 ? "method_not_allowed" : "bad_request";

@@ -13,6 +13,10 @@ public final class CloseCodes {
   public static final short TRY_AGAIN_LATER = 1013;
   public static final short SHUTDOWN = 4000;
   public static final short SLOW_CONSUMER = 4001;
+
+  /** Redis forgot the engine state; rejoin with {@code lastSeq} and refetch what is missing. */
+  public static final short RESYNC = 4002;
+
   public static final short SESSION_ENDED = 4500;
   public static final short SESSION_NOT_FOUND = 4501;
   public static final short KICKED = 4502;

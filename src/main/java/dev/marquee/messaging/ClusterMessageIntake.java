@@ -8,6 +8,7 @@ import dev.marquee.ratelimit.RateLimitDecision;
 import dev.marquee.ratelimit.RateLimitKind;
 import dev.marquee.ratelimit.RateLimitRule;
 import dev.marquee.ratelimit.RateLimiter;
+import dev.marquee.store.EngineMarkers;
 import dev.marquee.store.RedisKeys;
 import dev.marquee.store.RedisScript;
 import dev.marquee.store.RedisStore;
@@ -42,6 +43,7 @@ final class ClusterMessageIntake implements MessageIntake {
 
   private final Clock clock;
   private final Config.RateLimits limits;
+  private final EngineMarkers markers;
   private final RedisStore store;
   private final RedisKeys keys;
   private final RateLimiter limiter;
@@ -55,6 +57,7 @@ final class ClusterMessageIntake implements MessageIntake {
       LongSupplier backlog) {
     this.clock = clock;
     this.limits = limits;
+    this.markers = new EngineMarkers(store);
     this.store = store;
     this.keys = store.keys();
     this.limiter = limiter;
@@ -128,6 +131,7 @@ final class ClusterMessageIntake implements MessageIntake {
                   default ->
                       throw new IllegalStateException(
                           "unexpected answer from accept_session: " + r.get(0));
-                });
+                })
+        .compose(a -> MessageIntake.unlessStateLost(a, markers));
   }
 }

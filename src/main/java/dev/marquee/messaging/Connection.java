@@ -458,11 +458,24 @@ final class Connection {
 
   /** Tells the client to go elsewhere and closes with 4000 (graceful shutdown). */
   void shutdown() {
+    reconnect("shutdown", CloseCodes.SHUTDOWN, "server shutting down");
+  }
+
+  /**
+   * Tells the client to rejoin and closes with 4002: Redis forgot the engine state, so the seq the
+   * client holds may not be the session's any more. It rejoins with its {@code lastSeq} and epoch,
+   * hears {@code recovered: false} under the new epoch, and refetches history.
+   */
+  void resync() {
+    reconnect("resync", CloseCodes.RESYNC, "rejoin: the session was restored");
+  }
+
+  private void reconnect(String reason, short code, String closeReason) {
     if (phase == Phase.CLOSING) {
       return;
     }
-    write(Frames.reconnect("shutdown"));
-    close(CloseCodes.SHUTDOWN, "server shutting down");
+    write(Frames.reconnect(reason));
+    close(code, closeReason);
   }
 
   private void leavePresence(String reason) {

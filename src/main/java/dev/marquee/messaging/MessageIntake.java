@@ -10,6 +10,7 @@ import dev.marquee.presence.Role;
 import dev.marquee.ratelimit.RateLimitKind;
 import dev.marquee.ratelimit.RateLimiter;
 import dev.marquee.session.SessionStore;
+import dev.marquee.store.EngineMarkers;
 import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -97,6 +98,27 @@ public interface MessageIntake {
       public static Refused sessionEnded() {
         return new Refused("session_ended", "the session has ended", 0, null);
       }
+
+      /** Redis restarted empty and the session is not rebuilt yet: retry, nothing was taken. */
+      public static Refused restoring() {
+        return new Refused(
+            "unavailable",
+            "the server is restoring sessions after a Redis restart; try again shortly",
+            BUFFER_FULL_RETRY_MS,
+            null);
+      }
     }
+  }
+
+  /**
+   * A session missing from Redis while the engine markers are gone is not ended: it waits for the
+   * rebuild from PostgreSQL, so the sender hears {@code unavailable} rather than {@code
+   * session_ended}.
+   */
+  static Future<Admission> unlessStateLost(Admission admission, EngineMarkers markers) {
+    if (admission instanceof Admission.Refused r && r.code().equals("session_ended")) {
+      return markers.intact().map(intact -> intact ? admission : Admission.Refused.restoring());
+    }
+    return Future.succeededFuture(admission);
   }
 }

@@ -4,6 +4,7 @@ import dev.marquee.config.Config;
 import dev.marquee.history.RecentHistory;
 import dev.marquee.history.StoredMessage;
 import dev.marquee.ratelimit.RateLimitKind;
+import dev.marquee.store.EngineMarkers;
 import dev.marquee.store.RedisKeys;
 import dev.marquee.store.RedisScript;
 import dev.marquee.store.RedisStore;
@@ -36,12 +37,14 @@ final class RedisMessageIntake implements MessageIntake {
   private final Config.RateLimits limits;
   private final RedisStore store;
   private final RedisKeys keys;
+  private final EngineMarkers markers;
 
   RedisMessageIntake(Clock clock, Config.RateLimits limits, RedisStore store) {
     this.clock = clock;
     this.limits = limits;
     this.store = store;
     this.keys = store.keys();
+    this.markers = new EngineMarkers(store);
   }
 
   @Override
@@ -76,7 +79,10 @@ final class RedisMessageIntake implements MessageIntake {
             Long.toString(OUTBOX_BOUND),
             s.clientId(),
             s.ipKey());
-    return store.eval(SCRIPT, scriptKeys, args).map(r -> admission(r, s, now));
+    return store
+        .eval(SCRIPT, scriptKeys, args)
+        .map(r -> admission(r, s, now))
+        .compose(a -> MessageIntake.unlessStateLost(a, markers));
   }
 
   private static Admission admission(Response r, Submission s, long now) {

@@ -1,5 +1,7 @@
 package dev.marquee.messaging;
 
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
 import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.api.ApiException;
 import dev.marquee.config.Config;
@@ -16,6 +18,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /ws}: the Origin check and the per-IP connection limit happen before the upgrade
@@ -23,8 +27,16 @@ import java.util.Locale;
  * event loop, owning that loop's sockets.
  */
 public final class WebSocketRoutes {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketRoutes.class);
+
   /** PROTOCOL.md: a message over 16 KiB closes the socket with 1009. */
   public static final int MAX_MESSAGE_BYTES = 16 * 1024;
+
+  /**
+   * Local event-bus address: a publish here makes every loop tell its sockets to rejoin ({@link
+   * Connection#resync()}), after Redis lost the engine state and it was rebuilt.
+   */
+  public static final String RESYNC_ADDRESS = "marquee.sockets.resync";
 
   private final Realtime rt;
   private Rooms rooms;
@@ -35,6 +47,7 @@ public final class WebSocketRoutes {
 
   public void mount(Router router) {
     rooms = new Rooms(Vertx.currentContext(), rt);
+    rt.vertx().eventBus().localConsumer(RESYNC_ADDRESS, m -> resync());
     router.get("/ws").handler(this::upgrade);
   }
 
@@ -112,6 +125,14 @@ public final class WebSocketRoutes {
 
   private static String stripSlash(String origin) {
     return origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+  }
+
+  private void resync() {
+    List<Connection> open = rooms.connections();
+    if (!open.isEmpty()) {
+      log.warn("sockets told to resync", kv("sockets", open.size()));
+      open.forEach(Connection::resync);
+    }
   }
 
   /**

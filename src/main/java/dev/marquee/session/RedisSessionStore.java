@@ -1,5 +1,6 @@
 package dev.marquee.session;
 
+import dev.marquee.store.EngineMarkers;
 import dev.marquee.store.RedisGroups;
 import dev.marquee.store.RedisKeys;
 import dev.marquee.store.RedisScript;
@@ -42,12 +43,14 @@ final class RedisSessionStore implements SessionStore {
   private final RedisKeys keys;
   private final Clock clock;
   private final LiveIndex index;
+  private final EngineMarkers markers;
 
   /**
    * {@code indexInScripts} is false on a cluster, where the index and a session hash are in
    * different slots and one script cannot touch both.
    */
   RedisSessionStore(RedisStore store, Clock clock, boolean indexInScripts) {
+    this.markers = new EngineMarkers(store);
     this.store = store;
     this.keys = store.keys();
     this.clock = clock;
@@ -84,7 +87,8 @@ final class RedisSessionStore implements SessionStore {
             r ->
                 Optional.of(fields(r))
                     .filter(f -> !f.isEmpty())
-                    .map(f -> opened(SessionHash.decode(code, f))));
+                    .map(f -> opened(SessionHash.decode(code, f))))
+        .compose(markers::unlessLost);
   }
 
   @Override

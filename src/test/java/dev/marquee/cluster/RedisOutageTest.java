@@ -48,23 +48,29 @@ class RedisOutageTest {
         assertThat(view.getString("epoch")).as("a new epoch after the rebuild").isNotEqualTo(epoch);
         assertThat(view.getLong("lastSeq")).isEqualTo(1);
 
-        controller.send(send("after", "r3"));
-        assertThat(controller.next("ack").getLong("seq")).as("r2 took no seq").isEqualTo(2);
-        assertThat(display.next("message").getString("text"))
-            .as("the display's room was subscribed again")
-            .isEqualTo("after");
-        // The outbox's consumer group went with Redis's data; the archiver makes it again.
-        awaitStoredSeq(server, code, 2);
+        // Both sockets joined under the old state: they are told to rejoin and resync.
+        for (WsClient socket : java.util.List.of(display, controller)) {
+          assertThat(socket.next("reconnect").getString("reason")).isEqualTo("resync");
+          assertThat(socket.awaitClose()).isEqualTo(4002);
+        }
       }
-      try (WsClient back = server.ws()) {
+      try (WsClient display = server.ws();
+          WsClient controller = server.ws()) {
         JsonObject rejoined =
-            back.join(
+            display.join(
                 new JsonObject()
                     .put("session", code)
                     .put("role", "display")
                     .put("lastSeq", 1)
                     .put("epoch", epoch));
         assertThat(rejoined.getBoolean("recovered")).isFalse();
+        assertThat(rejoined.getString("epoch")).isNotEqualTo(epoch);
+        controller.join(code, "controller", "Alice");
+        controller.send(send("after", "r3"));
+        assertThat(controller.next("ack").getLong("seq")).as("r2 took no seq").isEqualTo(2);
+        assertThat(display.next("message").getString("text")).isEqualTo("after");
+        // The outbox's consumer group went with Redis's data; the archiver makes it again.
+        awaitStoredSeq(server, code, 2);
       }
     }
   }
@@ -82,10 +88,16 @@ class RedisOutageTest {
         controller.next("ack");
         controller.next("ack");
       }
-      redis.kill();
-      awaitReady(server, 503, Duration.ofSeconds(5));
-      redis.restart();
-      awaitReady(server, 200, Duration.ofSeconds(10));
+      try (WsClient across = server.ws()) {
+        across.join(code, "display", "TV");
+        redis.kill();
+        awaitReady(server, 503, Duration.ofSeconds(5));
+        redis.restart();
+        awaitReady(server, 200, Duration.ofSeconds(10));
+        // Events published while the bus was cut never reached it: it rejoins to replay them.
+        assertThat(across.next("reconnect").getString("reason")).isEqualTo("resync");
+        assertThat(across.awaitClose()).isEqualTo(4002);
+      }
       try (WsClient back = server.ws()) {
         JsonObject rejoined =
             back.join(
@@ -100,6 +112,48 @@ class RedisOutageTest {
         assertThat(back.next("message").getString("text")).isEqualTo("two");
       }
     }
+  }
+
+  @Test
+  void untilTheRebuildAFlushedRedisMeansUnavailableNeverEndedOrNotFound() {
+    try (ChildRedis redis = ChildRedis.start();
+        TestServer server = TestServer.start(probesOnly(env(redis)))) {
+      String code = server.createSession().getString("code");
+      try (WsClient controller = server.ws()) {
+        controller.join(code, "controller", "Alice");
+        controller.send(send("before", "r1"));
+        assertThat(controller.next("ack").getLong("seq")).isEqualTo(1);
+        awaitStoredSeq(server, code, 1);
+
+        assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
+        controller.send(send("lost state", "r2"));
+        JsonObject refused = controller.next("error");
+        assertThat(refused.getString("code")).as("not session_ended").isEqualTo("unavailable");
+        assertThat(controller.isClosed()).isFalse();
+        var view = server.get("/api/session/" + code);
+        assertThat(view.statusCode()).as("not 404").isEqualTo(503);
+        assertThat(new JsonObject(view.body()).getJsonObject("error").getString("code"))
+            .isEqualTo("unavailable");
+        try (WsClient joiner = server.ws()) {
+          joiner.send(
+              new JsonObject().put("type", "join").put("session", code).put("role", "display"));
+          assertThat(joiner.next("error").getString("code")).isEqualTo("unavailable");
+          assertThat(joiner.awaitClose()).as("try again later, not 4501").isEqualTo(1013);
+        }
+
+        awaitReady(server, 200, Duration.ofSeconds(10)); // the probe rebuilds
+        assertThat(server.get("/api/session/" + code).statusCode()).isEqualTo(200);
+        assertThat(controller.next("reconnect").getString("reason")).isEqualTo("resync");
+        assertThat(controller.awaitClose()).isEqualTo(4002);
+      }
+    }
+  }
+
+  /** Sweeps would rebuild within 200 ms; here only readiness probes do. */
+  private static Map<String, String> probesOnly(Map<String, String> env) {
+    Map<String, String> out = new java.util.HashMap<>(env);
+    out.put("SESSION_SWEEP_INTERVAL_MS", "3600000");
+    return out;
   }
 
   private static Map<String, String> env(ChildRedis redis) {

@@ -84,6 +84,12 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   public HttpResponse<String> post(String path, String body)
       throws IOException, InterruptedException {
     return HTTP.send(

@@ -1,0 +1,122 @@
+package dev.marquee.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.marquee.testing.Eventually;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 7, fault 2: Redis killed under a steady load on two instances, then restarted, once with
+ * its append-only file and once empty. While it is down both instances answer 503 on readiness and
+ * refuse sends with {@code unavailable}, never half-applied; they recover without a restart. After
+ * an empty restart the sessions come back from PostgreSQL under new epochs and every client is told
+ * to rejoin and resync. No rate-limit key is left without a TTL.
+ */
+class RedisFaultIT {
+
+  @Test
+  void aRedisRestartWithItsAppendOnlyFileLosesNothingAcknowledged() throws Exception {
+    try (FaultRig rig =
+            FaultRig.start(2, Map.of(), "--appendonly", "yes", "--appendfsync", "always");
+        SteadyLoad load = new SteadyLoad(2, rig::port)) {
+      Verdict verdict = outage(rig, load, "redis-aof");
+      assertThat(verdict.recoveredFalse()).as("epochs kept: every gap refilled").isZero();
+    }
+  }
+
+  @Test
+  void anEmptyRedisRestartChangesEpochsAndClientsResync() throws Exception {
+    try (FaultRig rig = FaultRig.start(2, Map.of());
+        SteadyLoad load = new SteadyLoad(2, rig::port)) {
+      Verdict verdict = outage(rig, load, "redis-empty");
+      assertThat(verdict.recoveredFalse())
+          .as("every member rejoined under a new epoch and refetched")
+          .isEqualTo(load.members().size());
+    }
+  }
+
+  /** Load, kill Redis, load, restart it, load; checks common to both restarts. */
+  private static Verdict outage(FaultRig rig, SteadyLoad load, String name) throws Exception {
+    List<String> codes = rig.sessionsUnder(load);
+    load.start(FaultLoad.PERIOD_MS);
+    SteadyLoad.sleep(FaultLoad.before());
+
+    load.phase("redis down");
+    long killed = System.nanoTime();
+    rig.redis.kill();
+    for (int i = 0; i < rig.instances(); i++) {
+      int instance = i;
+      Eventually.until(
+          Duration.ofSeconds(5),
+          () -> rig.server(instance).readyStatus() == 503,
+          "instance " + i + " unready while Redis is down");
+    }
+    double unreadyS = (System.nanoTime() - killed) / 1e9;
+    SteadyLoad.sleep(FaultLoad.during() / 2);
+
+    load.phase("after restart");
+    long restarted = System.nanoTime();
+    rig.redis.restart();
+    for (int i = 0; i < rig.instances(); i++) {
+      int instance = i;
+      Eventually.until(
+          Duration.ofSeconds(15),
+          () -> rig.server(instance).readyStatus() == 200,
+          "instance " + i + " ready again without a restart");
+    }
+    double readyS = (System.nanoTime() - restarted) / 1e9;
+    SteadyLoad.sleep(FaultLoad.during() / 2);
+    Verdict verdict = load.finish(Duration.ofSeconds(10));
+    FaultReport.write(
+        name,
+        verdict.summary()
+            + String.format(
+                "%n  unready %.2f s after the kill; ready %.2f s after the restart",
+                unreadyS, readyS));
+
+    assertThat(verdict.lost()).as("acknowledged but not delivered").isEmpty();
+    assertThat(verdict.problems()).as("gaps, duplicates, half-applied refusals").isEmpty();
+    assertThat(verdict.refused()).as("sends while Redis was down").containsOnlyKeys("unavailable");
+    assertThat(verdict.acked()).isGreaterThan(FaultLoad.SESSIONS * 20);
+
+    rig.awaitArchived(load, Duration.ofSeconds(15));
+    Map<String, java.util.Set<Long>> refused = Verdict.refusedBySession(load.members());
+    for (String code : codes) {
+      assertThat(rig.stored(code).values())
+          .as("refused messages of " + code + " stored")
+          .doesNotContainAnyElementsOf(refused.get(code));
+    }
+    assertThat(keysWithoutTtl(rig)).as("rate-limit keys without a TTL").isEmpty();
+    return verdict;
+  }
+
+  /** Rate-limit keys that would live for ever; the refusal counters are meant to. */
+  private static List<String> keysWithoutTtl(FaultRig rig) throws Exception {
+    List<String> out = new ArrayList<>();
+    List<String> keys = cli(rig, "--scan", "--pattern", rig.prefix + ":rl:*");
+    assertThat(keys).as("the load left rate-limit keys to check").isNotEmpty();
+    for (String key : keys) {
+      if (!key.equals(rig.prefix + ":rl:stats") && cli(rig, "TTL", key).equals(List.of("-1"))) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  private static List<String> cli(FaultRig rig, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "-p", "" + rig.redis.port()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> lines =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> !l.isBlank())
+            .toList();
+    p.waitFor();
+    return lines;
+  }
+}
