@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Checks deploy/kubernetes against the server's configuration, with nothing but bash and grep:
-#   1. every variable set in configmap.yaml or secret.yaml is one Config.java reads (a typo would
-#      be silently ignored by the server);
-#   2. every variable Config.java reads is set in exactly one of them (the ConfigMap documents the
-#      whole configuration);
+#   1. every variable set in configmap.yaml or secret.yaml is one the config package reads (a typo
+#      would be silently ignored by the server);
+#   2. every variable the config package reads is set in exactly one of them (the ConfigMap
+#      documents the whole configuration);
 #   3. the numbers that must agree do: PORT and the container port, the scrape port;
 #      terminationGracePeriodSeconds >= preStop sleep + SHUTDOWN_TIMEOUT_MS + 5 s of close and
 #      exit; the readiness probe's time-out above HEALTH_CHECK_TIMEOUT_MS.
@@ -11,7 +11,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 k8s=$root/deploy/kubernetes
-config=$root/src/main/java/dev/marquee/config/Config.java
+config=$root/src/main/java/dev/marquee/config
 problems=0
 fail() { echo "FAIL: $*"; problems=$((problems + 1)); }
 
@@ -20,16 +20,17 @@ keys() { grep -E '^  [A-Z][A-Z0-9_]*:' "$1" | sed -E 's/^  ([A-Z0-9_]+):.*/\1/' 
 # A key's value, quotes removed.
 value() { grep -E "^  $2:" "$1" | sed -E "s/^  $2: *\"?([^\"]*)\"?.*/\1/"; }
 
-known=$(grep -oE '"[A-Z][A-Z0-9_]*"' "$config" | tr -d '"' | sort -u)
+# Config.java and the records that read their own group (Http, Jwt, Retention) name them in quotes.
+known=$(cat "$config"/*.java | grep -oE '"[A-Z][A-Z0-9_]*"' | tr -d '"' | sort -u)
 cm=$(keys "$k8s/configmap.yaml")
 secret=$(keys "$k8s/secret.yaml")
 
 for name in $cm $secret; do
-  grep -qx "$name" <<<"$known" || fail "$name is set in deploy/kubernetes but Config.java never reads it"
+  grep -qx "$name" <<<"$known" || fail "$name is set in deploy/kubernetes but the server never reads it"
 done
 for name in $known; do
   n=$( (echo "$cm"; echo "$secret") | grep -cx "$name" || true)
-  [ "$n" -eq 1 ] || fail "$name is read by Config.java but set $n times in configmap.yaml + secret.yaml (want 1)"
+  [ "$n" -eq 1 ] || fail "$name is read by the server but set $n times in configmap.yaml + secret.yaml (want 1)"
 done
 
 port=$(value "$k8s/configmap.yaml" PORT)
@@ -53,7 +54,7 @@ ready_timeout=$(sed -n '/readinessProbe:/,/successThreshold:/p' "$k8s/deployment
 
 count=$(wc -w <<<"$known")
 if [ "$problems" -eq 0 ]; then
-  echo "OK: $count variables of Config.java, each set once ($(wc -w <<<"$cm") in the ConfigMap," \
+  echo "OK: $count variables of the config package, each set once ($(wc -w <<<"$cm") in the ConfigMap," \
     "$(wc -w <<<"$secret") in the Secret); PORT $port = containerPort = scrape port;" \
     "grace ${grace} s >= ${need} s; readiness time-out ${ready_timeout} s > ${check_ms} ms"
 else

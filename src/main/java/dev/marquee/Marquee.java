@@ -22,6 +22,8 @@ import dev.marquee.profile.Profiles;
 import dev.marquee.ratelimit.HttpRateLimit;
 import dev.marquee.ratelimit.RateLimitRoutes;
 import dev.marquee.retention.RetentionSweep;
+import dev.marquee.session.OwnedSessions;
+import dev.marquee.session.SessionModeration;
 import dev.marquee.session.SessionRoutes;
 import dev.marquee.session.SessionService;
 import dev.marquee.store.Database;
@@ -194,7 +196,17 @@ public final class Marquee {
                 config.http(),
                 metrics,
                 records.analytics()),
-            new SessionRoutes(sessions, engine.presence(), profiles),
+            new SessionRoutes(
+                sessions,
+                new SessionModeration(
+                    sessions,
+                    engine.sessions(),
+                    engine.presence(),
+                    engine.bus(),
+                    records.analytics()),
+                new OwnedSessions(sessions, records.sessions()),
+                engine.presence(),
+                profiles),
             new PresenceRoutes(
                 engine.presence(),
                 engine.bus(),

@@ -1,15 +1,11 @@
 package dev.marquee.config;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Everything Marquee reads from its environment, typed and validated once at start-up. Names of the
@@ -35,8 +31,6 @@ public record Config(
     Optional<String> metricsToken,
     Jwt jwt) {
 
-  public static final int DEFAULT_PORT = 3001;
-  public static final String DEFAULT_HOST = "0.0.0.0";
   public static final String DEFAULT_DATA_DIR = "./data";
   public static final String DEFAULT_LOG_DIR = "./logs";
   public static final String DEFAULT_REDIS_KEY_PREFIX = "marquee";
@@ -69,32 +63,6 @@ public record Config(
   public static final double DEFAULT_READY_HEAP_MAX_RATIO = 0.95;
   public static final long DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 2_000;
   public static final long DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
-  public static final String DEFAULT_JWT_AUDIENCE = "authenticated";
-
-  /** RFC 7518 3.2: an HS256 key must be at least as long as the hash, 256 bits. */
-  public static final int MIN_JWT_SECRET_LENGTH = 32;
-
-  /** A session's messages are kept this long after it ends (24 h). */
-  public static final long DEFAULT_HISTORY_RETENTION = 86_400_000;
-
-  /** Analytics events are kept this long after they happened (90 days). */
-  public static final long DEFAULT_ANALYTICS_RETENTION = 90L * 86_400_000;
-
-  public static final long DEFAULT_RETENTION_SWEEP_INTERVAL_MS = 60_000;
-
-  /** The longest duration any variable takes: ten years. */
-  static final long MAX_MILLIS = 10L * 365 * 86_400_000;
-
-  /** What a retention variable says to keep everything, never removing anything. */
-  public static final String FOREVER = "forever";
-
-  /** Where the server listens and whom it lets in. Empty origins means the default policy. */
-  public record Http(
-      String host, int port, Optional<Set<String>> allowedOrigins, List<Cidr> trustedProxies) {
-    public boolean anyOrigin() {
-      return allowedOrigins.map(o -> o.contains("*")).orElse(false);
-    }
-  }
 
   /** The five levels Marquee logs at; CRITICAL is carried as the JSON {@code level} field. */
   public enum LogLevel {
@@ -136,56 +104,11 @@ public record Config(
 
   public record Health(double heapMaxRatio, Duration checkTimeout, Duration shutdownTimeout) {}
 
-  /**
-   * How long PostgreSQL keeps what it records; empty means forever. {@code history} counts from the
-   * end of each session, {@code analytics} from each event.
-   */
-  public record Retention(
-      Optional<Duration> history, Optional<Duration> analytics, Duration sweepInterval) {
-    /** True when nothing is ever removed, so no sweep needs to run. */
-    public boolean keepsEverything() {
-      return history.isEmpty() && analytics.isEmpty();
-    }
-  }
-
-  /**
-   * Signed-in users (docs/auth.md). Off when neither key source is set; with both, a token signed
-   * by either is accepted (HS256 by the secret, the asymmetric algorithms by the JWKS).
-   */
-  public record Jwt(
-      Optional<String> secret,
-      Optional<URI> jwksUrl,
-      List<String> audiences,
-      Optional<String> issuer) {
-    public boolean enabled() {
-      return secret.isPresent() || jwksUrl.isPresent();
-    }
-
-    /** Never shows the secret, so a config in an assertion message or a log line stays safe. */
-    @Override
-    public String toString() {
-      return "Jwt[secret="
-          + (secret.isPresent() ? "set" : "unset")
-          + ", jwksUrl="
-          + jwksUrl.map(URI::toString).orElse("unset")
-          + ", audiences="
-          + audiences
-          + ", issuer="
-          + issuer.orElse("unset")
-          + "]";
-    }
-  }
-
   /** Reads and validates; throws {@link ConfigException} naming every bad variable at once. */
   public static Config fromEnv(Map<String, String> env) {
     EnvReader r = new EnvReader(env);
 
-    Http http =
-        new Http(
-            r.string("HOST", DEFAULT_HOST),
-            r.intValue("PORT", DEFAULT_PORT, 0, 65_535),
-            origins(r),
-            trustedProxies(r));
+    Http http = Http.read(r);
     Path dataDir = r.path("DATA_DIR", DEFAULT_DATA_DIR);
     Optional<DatabaseUrl> databaseUrl = Optional.empty();
     Optional<String> rawDb = r.string("DATABASE_URL");
@@ -212,7 +135,7 @@ public record Config(
     }
 
     Duration outboxClaimAfter =
-        millis(r, "REDIS_OUTBOX_CLAIM_AFTER_MS", DEFAULT_REDIS_OUTBOX_CLAIM_AFTER_MS);
+        r.millis("REDIS_OUTBOX_CLAIM_AFTER_MS", DEFAULT_REDIS_OUTBOX_CLAIM_AFTER_MS);
     Optional<EncryptionKeys> redisEncryption = Optional.empty();
     Optional<String> rawKeys = r.string("REDIS_ENCRYPTION_KEY");
     if (rawKeys.isPresent()) {
@@ -264,11 +187,11 @@ public record Config(
 
     Sessions sessions =
         new Sessions(
-            millis(r, "MAX_SESSION_LIFETIME", DEFAULT_MAX_SESSION_LIFETIME),
-            millis(r, "INACTIVITY_TIMEOUT", DEFAULT_INACTIVITY_TIMEOUT),
-            millis(r, "INACTIVITY_WARNING_THRESHOLD", DEFAULT_INACTIVITY_WARNING_THRESHOLD),
-            millis(r, "SESSION_SWEEP_INTERVAL_MS", DEFAULT_SESSION_SWEEP_INTERVAL_MS),
-            millis(r, "KICK_BAN_MS", DEFAULT_KICK_BAN_MS));
+            r.millis("MAX_SESSION_LIFETIME", DEFAULT_MAX_SESSION_LIFETIME),
+            r.millis("INACTIVITY_TIMEOUT", DEFAULT_INACTIVITY_TIMEOUT),
+            r.millis("INACTIVITY_WARNING_THRESHOLD", DEFAULT_INACTIVITY_WARNING_THRESHOLD),
+            r.millis("SESSION_SWEEP_INTERVAL_MS", DEFAULT_SESSION_SWEEP_INTERVAL_MS),
+            r.millis("KICK_BAN_MS", DEFAULT_KICK_BAN_MS));
     if (sessions.inactivityWarning().compareTo(sessions.inactivityTimeout()) >= 0) {
       r.problem(
           "INACTIVITY_WARNING_THRESHOLD",
@@ -280,8 +203,8 @@ public record Config(
 
     Presence presence =
         new Presence(
-            millis(r, "PRESENCE_IDLE_AFTER", DEFAULT_PRESENCE_IDLE_AFTER),
-            millis(r, "PRESENCE_IDLE_TIMEOUT", DEFAULT_PRESENCE_IDLE_TIMEOUT));
+            r.millis("PRESENCE_IDLE_AFTER", DEFAULT_PRESENCE_IDLE_AFTER),
+            r.millis("PRESENCE_IDLE_TIMEOUT", DEFAULT_PRESENCE_IDLE_TIMEOUT));
     if (presence.idleAfter().compareTo(presence.idleTimeout()) >= 0) {
       r.problem(
           "PRESENCE_IDLE_AFTER",
@@ -293,7 +216,7 @@ public record Config(
 
     WebSocket webSocket =
         new WebSocket(
-            millis(r, "WS_JOIN_TIMEOUT_MS", DEFAULT_WS_JOIN_TIMEOUT_MS),
+            r.millis("WS_JOIN_TIMEOUT_MS", DEFAULT_WS_JOIN_TIMEOUT_MS),
             r.intValue(
                 "WS_WRITE_QUEUE_MAX_BYTES", DEFAULT_WS_WRITE_QUEUE_MAX_BYTES, 16 * 1024, 1 << 30));
 
@@ -306,15 +229,10 @@ public record Config(
     Health health =
         new Health(
             r.ratio("READY_HEAP_MAX_RATIO", DEFAULT_READY_HEAP_MAX_RATIO),
-            millis(r, "HEALTH_CHECK_TIMEOUT_MS", DEFAULT_HEALTH_CHECK_TIMEOUT_MS),
-            millis(r, "SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT_MS));
+            r.millis("HEALTH_CHECK_TIMEOUT_MS", DEFAULT_HEALTH_CHECK_TIMEOUT_MS),
+            r.millis("SHUTDOWN_TIMEOUT_MS", DEFAULT_SHUTDOWN_TIMEOUT_MS));
 
-    Retention retention =
-        new Retention(
-            r.millisOrForever("HISTORY_RETENTION", DEFAULT_HISTORY_RETENTION, MAX_MILLIS, FOREVER),
-            r.millisOrForever(
-                "ANALYTICS_RETENTION", DEFAULT_ANALYTICS_RETENTION, MAX_MILLIS, FOREVER),
-            millis(r, "RETENTION_SWEEP_INTERVAL_MS", DEFAULT_RETENTION_SWEEP_INTERVAL_MS));
+    Retention retention = Retention.read(r);
 
     Optional<String> adminToken = r.string("ADMIN_TOKEN");
     adminToken.ifPresent(
@@ -332,7 +250,7 @@ public record Config(
           }
         });
 
-    Jwt jwt = jwt(r);
+    Jwt jwt = Jwt.read(r);
 
     if (!r.problems().isEmpty()) {
       throw new ConfigException(r.problems());
@@ -384,20 +302,15 @@ public record Config(
     out.put("inactivityTimeoutMs", sessions.inactivityTimeout().toMillis());
     out.put("inactivityWarningMs", sessions.inactivityWarning().toMillis());
     out.put(
-        "historyRetentionMs", retention.history().map(d -> (Object) d.toMillis()).orElse(FOREVER));
+        "historyRetentionMs",
+        retention.history().map(d -> (Object) d.toMillis()).orElse(Retention.FOREVER));
     out.put(
         "analyticsRetentionMs",
-        retention.analytics().map(d -> (Object) d.toMillis()).orElse(FOREVER));
+        retention.analytics().map(d -> (Object) d.toMillis()).orElse(Retention.FOREVER));
     out.put("trustedProxies", http.trustedProxies().toString());
     out.put("adminToken", adminToken.isPresent() ? "set" : "unset");
     out.put("metricsToken", metricsToken.isPresent() ? "set" : "unset");
-    out.put(
-        "jwt",
-        !jwt.enabled()
-            ? "off"
-            : jwt.secret().isPresent() && jwt.jwksUrl().isPresent()
-                ? "secret and jwks"
-                : jwt.secret().isPresent() ? "secret" : "jwks");
+    out.put("jwt", jwt.keySources());
     jwt.jwksUrl().ifPresent(url -> out.put("jwtJwksUrl", url.toString()));
     if (jwt.enabled()) {
       out.put("jwtAudience", jwt.audiences());
@@ -406,120 +319,9 @@ public record Config(
     return out;
   }
 
-  private static Optional<Set<String>> origins(EnvReader r) {
-    Optional<String> raw = r.string("ALLOWED_ORIGINS");
-    if (raw.isEmpty()) {
-      return Optional.empty();
-    }
-    Set<String> origins = new LinkedHashSet<>();
-    int bad = 0;
-    for (String part : raw.get().split(",")) {
-      String origin = part.trim();
-      if (origin.isEmpty()) {
-        continue;
-      }
-      if (origin.equals("*")) {
-        origins.add(origin);
-        continue;
-      }
-      if (origin.endsWith("/")) {
-        origin = origin.substring(0, origin.length() - 1);
-      }
-      try {
-        URI uri = new URI(origin);
-        boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-        if (!web || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
-          r.problem(
-              "ALLOWED_ORIGINS",
-              "'" + part.trim() + "' is not an origin like https://example.com[:port]");
-          bad++;
-          continue;
-        }
-      } catch (URISyntaxException e) {
-        r.problem("ALLOWED_ORIGINS", "'" + part.trim() + "' is not an origin");
-        bad++;
-        continue;
-      }
-      origins.add(origin.toLowerCase(java.util.Locale.ROOT));
-    }
-    if (origins.isEmpty() && bad == 0) {
-      r.problem("ALLOWED_ORIGINS", "lists no origin; unset it or use * to allow any");
-    }
-    return Optional.of(Set.copyOf(origins));
-  }
-
-  private static Jwt jwt(EnvReader r) {
-    Optional<String> secret = r.string("JWT_SECRET");
-    if (secret.isPresent() && secret.get().length() < MIN_JWT_SECRET_LENGTH) {
-      r.problem(
-          "JWT_SECRET",
-          "must be at least "
-              + MIN_JWT_SECRET_LENGTH
-              + " characters long (HS256 needs a 256-bit key), got "
-              + secret.get().length());
-    }
-    Optional<URI> jwksUrl = Optional.empty();
-    Optional<String> rawJwks = r.string("JWT_JWKS_URL");
-    if (rawJwks.isPresent()) {
-      try {
-        URI uri = new URI(rawJwks.get());
-        boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-        if (!web || uri.getHost() == null) {
-          r.problem("JWT_JWKS_URL", "must be an http(s) URL, got '" + rawJwks.get() + "'");
-        } else {
-          jwksUrl = Optional.of(uri);
-        }
-      } catch (URISyntaxException e) {
-        r.problem("JWT_JWKS_URL", "is not a URL: '" + rawJwks.get() + "'");
-      }
-    }
-    Optional<String> rawAudience = r.string("JWT_AUDIENCE");
-    List<String> audiences = new java.util.ArrayList<>();
-    for (String part : rawAudience.orElse(DEFAULT_JWT_AUDIENCE).split(",")) {
-      if (!part.isBlank()) {
-        audiences.add(part.trim());
-      }
-    }
-    if (audiences.isEmpty()) {
-      r.problem("JWT_AUDIENCE", "lists no audience");
-    }
-    Optional<String> issuer = r.string("JWT_ISSUER");
-    boolean enabled = secret.isPresent() || rawJwks.isPresent();
-    if (!enabled && issuer.isPresent()) {
-      r.problem("JWT_ISSUER", "has no effect without JWT_SECRET or JWT_JWKS_URL");
-    }
-    if (!enabled && rawAudience.isPresent() && !rawAudience.get().equals(DEFAULT_JWT_AUDIENCE)) {
-      r.problem("JWT_AUDIENCE", "has no effect without JWT_SECRET or JWT_JWKS_URL");
-    }
-    return new Jwt(secret, jwksUrl, List.copyOf(audiences), issuer);
-  }
-
-  private static List<Cidr> trustedProxies(EnvReader r) {
-    Optional<String> raw = r.string("TRUSTED_PROXIES");
-    if (raw.isEmpty()) {
-      return List.of();
-    }
-    List<Cidr> out = new java.util.ArrayList<>();
-    for (String part : raw.get().split(",")) {
-      if (part.isBlank()) {
-        continue;
-      }
-      try {
-        out.add(Cidr.parse(part));
-      } catch (IllegalArgumentException e) {
-        r.problem("TRUSTED_PROXIES", e.getMessage());
-      }
-    }
-    return List.copyOf(out);
-  }
-
   private static Limit limit(
       EnvReader r, String maxName, int maxDefault, String windowName, long windowDefault) {
     return new Limit(
-        r.intValue(maxName, maxDefault, 1, 1_000_000_000), millis(r, windowName, windowDefault));
-  }
-
-  private static Duration millis(EnvReader r, String name, long fallback) {
-    return Duration.ofMillis(r.longValue(name, fallback, 1, MAX_MILLIS));
+        r.intValue(maxName, maxDefault, 1, 1_000_000_000), r.millis(windowName, windowDefault));
   }
 }

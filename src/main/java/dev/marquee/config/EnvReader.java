@@ -10,6 +10,9 @@ import java.util.Optional;
 
 /** Reads typed values out of the environment, collecting every problem instead of stopping. */
 final class EnvReader {
+  /** The longest duration any variable takes: ten years. */
+  static final long MAX_MILLIS = 10L * 365 * 86_400_000;
+
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
 
@@ -53,6 +56,11 @@ final class EnvReader {
       problem(name, "must be a whole number, got '" + raw.get() + "'");
       return fallback;
     }
+  }
+
+  /** Milliseconds from 1 to {@link #MAX_MILLIS}. */
+  Duration millis(String name, long fallback) {
+    return Duration.ofMillis(longValue(name, fallback, 1, MAX_MILLIS));
   }
 
   /**

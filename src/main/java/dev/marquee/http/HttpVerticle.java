@@ -4,7 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.marquee.analytics.AnalyticsRoutes;
 import dev.marquee.api.ApiException;
-import dev.marquee.config.Config;
+import dev.marquee.config.Http;
 import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
 import dev.marquee.history.HistoryRoutes;
@@ -62,13 +62,13 @@ public final class HttpVerticle extends VerticleBase {
       WebRoutes web,
       Supplier<WebSocketRoutes> webSocket) {}
 
-  private final Config.Http config;
+  private final Http config;
   private final Readiness readiness;
   private final Routes routes;
   private HttpServer server;
   private WebSocketRoutes webSocket;
 
-  public HttpVerticle(Config.Http config, Readiness readiness, Routes routes) {
+  public HttpVerticle(Http config, Readiness readiness, Routes routes) {
     this.config = config;
     this.readiness = readiness;
     this.routes = routes;

@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.api.ApiException;
 import dev.marquee.config.Config;
+import dev.marquee.config.Http;
 import dev.marquee.ratelimit.ClientIp;
 import dev.marquee.ratelimit.RateLimitKind;
 import dev.marquee.ratelimit.RateLimitRule;
@@ -99,7 +100,7 @@ public final class WebSocketRoutes {
    * With {@code ALLOWED_ORIGINS} set, only listed origins (or any, for {@code *}); unset, the
    * server's own origin and clients that send none (native apps, OBS, test tools).
    */
-  static boolean originAllowed(Config.Http http, HttpServerRequest request) {
+  static boolean originAllowed(Http http, HttpServerRequest request) {
     String origin = request.getHeader("Origin");
     if (http.allowedOrigins().isPresent()) {
       if (http.anyOrigin()) {

@@ -3,7 +3,7 @@ package dev.marquee.profile;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.marquee.api.ApiException;
-import dev.marquee.config.Config;
+import dev.marquee.config.Jwt;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -56,7 +56,7 @@ final class JwtVerifier {
   private static final Pattern SHAPE =
       Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
-  private final Config.Jwt config;
+  private final Jwt config;
   private final Duration minRefetch;
   private final Vertx vertx;
   private final HttpClientAgent http;
@@ -67,12 +67,12 @@ final class JwtVerifier {
   private Future<Void> fetching;
   private long timer = -1;
 
-  JwtVerifier(Vertx vertx, Config.Jwt config) {
+  JwtVerifier(Vertx vertx, Jwt config) {
     this(vertx, config, JWKS_MIN_REFETCH);
   }
 
   /** {@code minRefetch}: tests shorten it to see a rotation without waiting. */
-  JwtVerifier(Vertx vertx, Config.Jwt config, Duration minRefetch) {
+  JwtVerifier(Vertx vertx, Jwt config, Duration minRefetch) {
     this.vertx = vertx;
     this.config = config;
     this.minRefetch = minRefetch;

@@ -1,7 +1,7 @@
 package dev.marquee.profile;
 
 import dev.marquee.api.ApiException;
-import dev.marquee.config.Config;
+import dev.marquee.config.Jwt;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -32,7 +32,7 @@ public final class Profiles {
   }
 
   /** Accounts as configured; off when {@code config} enables nothing. Call {@link #start()}. */
-  public static Profiles create(Vertx vertx, Config.Jwt config, Pool pool, Clock clock) {
+  public static Profiles create(Vertx vertx, Jwt config, Pool pool, Clock clock) {
     return config.enabled()
         ? new Profiles(new JwtVerifier(vertx, config), new ProfileRecords(pool, clock))
         : off();

@@ -3,6 +3,7 @@ package dev.marquee.ratelimit;
 import dev.marquee.analytics.AnalyticsLog;
 import dev.marquee.api.ApiException;
 import dev.marquee.config.Config;
+import dev.marquee.config.Http;
 import dev.marquee.metrics.Metrics;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -16,16 +17,12 @@ import java.util.List;
 public final class HttpRateLimit implements Handler<RoutingContext> {
   private final RateLimiter limiter;
   private final Config.Limit limit;
-  private final Config.Http http;
+  private final Http http;
   private final Metrics metrics;
   private final AnalyticsLog analytics;
 
   public HttpRateLimit(
-      RateLimiter limiter,
-      Config.Limit limit,
-      Config.Http http,
-      Metrics metrics,
-      AnalyticsLog analytics) {
+      RateLimiter limiter, Config.Limit limit, Http http, Metrics metrics, AnalyticsLog analytics) {
     this.limiter = limiter;
     this.limit = limit;
     this.http = http;
@@ -61,7 +58,7 @@ public final class HttpRateLimit implements Handler<RoutingContext> {
   }
 
   /** The limiting key of the request's client (trusted proxies honoured, IPv6 by /64). */
-  public static String clientKey(RoutingContext ctx, Config.Http http) {
+  public static String clientKey(RoutingContext ctx, Http http) {
     var remote = ctx.request().remoteAddress();
     String peer = remote == null ? null : remote.hostAddress();
     return ClientIp.key(

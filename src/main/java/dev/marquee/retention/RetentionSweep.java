@@ -2,7 +2,7 @@ package dev.marquee.retention;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import dev.marquee.config.Config;
+import dev.marquee.config.Retention;
 import dev.marquee.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -96,13 +96,13 @@ public final class RetentionSweep {
 
   private final Pool pool;
   private final Clock clock;
-  private final Config.Retention retention;
+  private final Retention retention;
   private final int batchSize;
   private final Metrics metrics;
   private final AtomicBoolean running = new AtomicBoolean();
 
   public RetentionSweep(
-      Pool pool, Clock clock, Config.Retention retention, int batchSize, Metrics metrics) {
+      Pool pool, Clock clock, Retention retention, int batchSize, Metrics metrics) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be positive");
     }

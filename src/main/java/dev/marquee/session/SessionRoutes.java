@@ -32,11 +32,20 @@ public final class SessionRoutes {
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private final SessionService sessions;
+  private final SessionModeration moderation;
+  private final OwnedSessions owned;
   private final PresenceRegistry presence;
   private final Profiles profiles;
 
-  public SessionRoutes(SessionService sessions, PresenceRegistry presence, Profiles profiles) {
+  public SessionRoutes(
+      SessionService sessions,
+      SessionModeration moderation,
+      OwnedSessions owned,
+      PresenceRegistry presence,
+      Profiles profiles) {
     this.sessions = sessions;
+    this.moderation = moderation;
+    this.owned = owned;
     this.presence = presence;
     this.profiles = profiles;
   }
@@ -97,11 +106,11 @@ public final class SessionRoutes {
     int limit = number(ctx, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
     profiles
         .require(bearer(ctx))
-        .compose((Profile me) -> sessions.owned(me.id(), page, limit))
+        .compose((Profile me) -> owned.page(me.id(), page, limit))
         .onSuccess(
             found -> {
               JsonArray list = new JsonArray();
-              for (SessionService.Owned o : found.sessions()) {
+              for (OwnedSessions.Owned o : found.sessions()) {
                 SessionState s = o.session();
                 list.add(
                     new JsonObject()
@@ -178,7 +187,7 @@ public final class SessionRoutes {
     if (!(locked instanceof Boolean)) {
       throw ApiException.badRequest("locked must be true or false");
     }
-    sessions
+    moderation
         .lockAuthorized(code, bearer(ctx), (Boolean) locked)
         .onSuccess(
             s ->
@@ -193,7 +202,7 @@ public final class SessionRoutes {
     if (!(clientId instanceof String id) || !CLIENT_ID.matcher(id).matches()) {
       throw ApiException.badRequest("clientId must be 1-64 letters, digits or ._:-");
     }
-    sessions
+    moderation
         .kickAuthorized(code, bearer(ctx), (String) clientId)
         .onSuccess(
             kick ->

@@ -10,7 +10,6 @@ import dev.marquee.bus.RoomEvent;
 import dev.marquee.config.Config;
 import dev.marquee.history.HistoryService;
 import dev.marquee.history.RecentHistory;
-import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.PresenceRegistry;
 import dev.marquee.presence.PresenceRoutes;
 import dev.marquee.profile.Profile;
@@ -44,12 +43,6 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
 
   /** A new session and its owner token, which is shown once and kept only as a hash. */
   public record Created(SessionState session, String ownerToken) {}
-
-  /** A session as its owner lists it: the state as known now, and whether it is live. */
-  public record Owned(SessionState session, boolean live) {}
-
-  /** One page of a user's sessions, newest first; {@code hasMore} if a next page has any. */
-  public record OwnedPage(List<Owned> sessions, boolean hasMore) {}
 
   private final Config.Sessions config;
   private final Clock clock;
@@ -175,38 +168,6 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
     return e instanceof PgException pg && "23503".equals(pg.getSqlState());
   }
 
-  /**
-   * The sessions {@code owner} created, newest first. An ended session shows its ending even before
-   * PostgreSQL recorded it; {@code live} is what the engine says now.
-   */
-  public Future<OwnedPage> owned(UUID owner, int page, int limit) {
-    long offset = (long) (page - 1) * limit;
-    return records
-        .owned(owner, limit + 1, offset)
-        .compose(
-            rows -> {
-              boolean hasMore = rows.size() > limit;
-              List<SessionState> shown = hasMore ? rows.subList(0, limit) : rows;
-              List<Future<Owned>> views = new ArrayList<>();
-              for (SessionState recorded : shown) {
-                views.add(
-                    recorded.ended()
-                        ? Future.succeededFuture(new Owned(recorded, false))
-                        : store
-                            .find(recorded.code())
-                            .map(
-                                live ->
-                                    live.isPresent()
-                                        ? new Owned(live.get(), true)
-                                        : new Owned(
-                                            endingNotRecorded.getOrDefault(
-                                                recorded.code(), recorded),
-                                            false)));
-              }
-              return Future.all(views).map(all -> new OwnedPage(all.<Owned>list(), hasMore));
-            });
-  }
-
   /** The live session, else its record (ended or not loaded), else empty. */
   public Future<Optional<SessionState>> find(String code) {
     return store
@@ -222,6 +183,14 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
               }
               return records.find(code).map(r -> r.map(SessionRecords.SessionRecord::state));
             });
+  }
+
+  /**
+   * A session this instance ended whose ending PostgreSQL has not committed yet, as it ended; empty
+   * for any other.
+   */
+  Optional<SessionState> endedNotRecorded(String code) {
+    return Optional.ofNullable(endingNotRecorded.get(code));
   }
 
   /** The live session only; empty if it ended or never existed. */
@@ -367,79 +336,6 @@ public final class SessionService implements PresenceRoutes.Sessions, HistorySer
   /** Decides a join to the live session {@code s} now (see {@link SessionStore#admit}). */
   public Future<SessionStore.Admission> admit(SessionState s, String clientId, boolean controller) {
     return store.admit(s, clientId, controller, now());
-  }
-
-  /**
-   * Locks or unlocks the session for its owner or an operator and tells every member. Fails as
-   * {@link #endAuthorized} does, and with 409 {@code session_ended} for a session that is not live.
-   */
-  public Future<SessionState> lockAuthorized(String code, Optional<String> bearer, boolean locked) {
-    return owners
-        .authorize(code, bearer, locked ? "session_lock" : "session_unlock")
-        .compose(record -> live(code))
-        .compose(
-            live ->
-                store
-                    .lock(live, locked)
-                    .compose(
-                        changed -> {
-                          if (!changed) {
-                            return Future.failedFuture(ended());
-                          }
-                          log.info(
-                              locked ? "session locked" : "session unlocked", kv("session", code));
-                          return bus.publish(new RoomEvent.Locked(code, locked)).map(live);
-                        }));
-  }
-
-  /** A kick: until when the member is kept out, and whether it was present. */
-  public record Kick(String clientId, Instant until, boolean wasPresent) {}
-
-  /**
-   * Kicks {@code clientId} for its owner or an operator: it cannot join again (in any role) for
-   * {@code KICK_BAN_MS}, every socket of it on every instance is closed with 4502, and members see
-   * it leave (reason {@code kicked}). A client that is not present is kept out all the same. Fails
-   * as {@link #lockAuthorized}.
-   */
-  public Future<Kick> kickAuthorized(String code, Optional<String> bearer, String clientId) {
-    return owners
-        .authorize(code, bearer, "member_kick")
-        .compose(record -> live(code))
-        .compose(
-            live -> {
-              Instant until = now().plus(config.kickBan());
-              // The member leaves presence before its sockets hear of the kick: a socket that
-              // heard first would leave by itself, and the kick could not tell it was present.
-              return store
-                  .kick(live, clientId, until)
-                  .compose(v -> presence.remove(code, clientId, "kicked"))
-                  .compose(
-                      change -> {
-                        PresenceEvents.announce(bus, change);
-                        PresenceEvents.record(analytics, change);
-                        return bus.publish(new RoomEvent.Kicked(code, clientId)).map(change);
-                      })
-                  .map(
-                      change -> {
-                        log.info("member kicked", kv("session", code));
-                        return new Kick(
-                            clientId, until, change.kind() == PresenceRegistry.Change.Kind.LEAVE);
-                      });
-            });
-  }
-
-  private Future<SessionState> live(String code) {
-    return store
-        .find(code)
-        .compose(
-            live ->
-                live.isPresent()
-                    ? Future.succeededFuture(live.get())
-                    : Future.failedFuture(ended()));
-  }
-
-  private static ApiException ended() {
-    return new ApiException(409, "session_ended", "the session has ended");
   }
 
   /** Expires, warns and ends sessions as of now. Safe to run concurrently with itself. */

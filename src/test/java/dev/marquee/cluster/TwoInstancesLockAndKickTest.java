@@ -1,57 +1,40 @@
 package dev.marquee.cluster;
 
+import static dev.marquee.testing.Moderation.assertKicked;
+import static dev.marquee.testing.Moderation.controller;
+import static dev.marquee.testing.Moderation.kick;
+import static dev.marquee.testing.Moderation.lock;
+import static dev.marquee.testing.Moderation.refusedJoin;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.marquee.config.DatabaseUrl;
 import dev.marquee.messaging.CloseCodes;
 import dev.marquee.testing.MutableClock;
-import dev.marquee.testing.TestPostgres;
-import dev.marquee.testing.TestRedis;
 import dev.marquee.testing.TestServer;
 import dev.marquee.testing.WsClient;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The owner's lock and kick with two servers on one Redis: whichever instance the owner asks and
  * wherever the members are, they all see the same lock, and a kicked member is closed and kept out
  * everywhere. Both servers share a clock the test moves.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TwoInstancesLockAndKickTest {
+class TwoInstancesLockAndKickTest extends TwoInstancesFixture {
   static final Duration BAN = Duration.ofMinutes(5);
 
   final MutableClock clock = new MutableClock();
-  DatabaseUrl db;
-  TestServer a;
-  TestServer b;
 
-  /** The Redis engine's environment, on a fresh prefix. */
-  Map<String, String> redisEnv() {
-    return TestRedis.engineEnv();
+  @Override
+  Map<String, String> env() {
+    return Map.of("KICK_BAN_MS", Long.toString(BAN.toMillis()));
   }
 
-  @BeforeAll
-  void start() {
-    db = TestPostgres.freshDatabase();
-    Map<String, String> env = new HashMap<>(redisEnv());
-    env.put("DATABASE_URL", TestPostgres.uri(db));
-    env.put("KICK_BAN_MS", Long.toString(BAN.toMillis()));
-    a = TestServer.start(env, clock);
-    b = TestServer.start(env, clock);
-  }
-
-  @AfterAll
-  void stop() {
-    a.close();
-    b.close();
-    TestPostgres.drop(db);
+  @Override
+  Clock clock() {
+    return clock;
   }
 
   @Test
@@ -64,13 +47,7 @@ class TwoInstancesLockAndKickTest {
       alice.join(controller(code, "alice"));
       tv.join(code, "display", "TV");
 
-      assertThat(
-              a.post(
-                      "/api/session/" + code + "/lock",
-                      "{\"locked\":true}",
-                      created.getString("ownerToken"))
-                  .statusCode())
-          .isEqualTo(200);
+      assertThat(lock(a, code, true, created.getString("ownerToken")).statusCode()).isEqualTo(200);
 
       assertThat(tv.next("lock").getBoolean("locked")).isTrue();
       assertThat(alice.next("lock").getBoolean("locked")).isTrue();
@@ -98,22 +75,12 @@ class TwoInstancesLockAndKickTest {
       aliceB.join(controller(code, "alice"));
       bob.join(controller(code, "bob"));
 
-      assertThat(
-              b.post(
-                      "/api/session/" + code + "/kick",
-                      "{\"clientId\":\"alice\"}",
-                      created.getString("ownerToken"))
-                  .statusCode())
+      assertThat(kick(b, code, "alice", created.getString("ownerToken")).statusCode())
           .isEqualTo(200);
 
-      for (WsClient socket : new WsClient[] {aliceA, aliceB}) {
-        assertThat(socket.next("error").getString("code")).isEqualTo("kicked");
-        assertThat(socket.awaitClose()).isEqualTo(CloseCodes.KICKED);
-      }
-      JsonObject leave = tv.next("presence");
-      while (!"leave".equals(leave.getString("event"))) {
-        leave = tv.next("presence");
-      }
+      assertKicked(aliceA);
+      assertKicked(aliceB);
+      JsonObject leave = tv.nextPresence("leave");
       assertThat(leave.getJsonObject("user").getString("clientId")).isEqualTo("alice");
       assertThat(leave.getString("reason")).isEqualTo("kicked");
       assertThat(new JsonObject(a.get("/api/session/" + code).body()).getJsonObject("presence"))
@@ -124,24 +91,12 @@ class TwoInstancesLockAndKickTest {
       assertThat(tv.next("message").getString("text")).isEqualTo("still on");
 
       for (TestServer instance : new TestServer[] {a, b}) {
-        try (WsClient again = instance.ws()) {
-          again.send(controller(code, "alice").put("type", "join"));
-          assertThat(again.next().getString("code")).isEqualTo("kicked");
-          assertThat(again.awaitClose()).isEqualTo(CloseCodes.KICKED);
-        }
+        assertThat(refusedJoin(instance, controller(code, "alice"))).isEqualTo(CloseCodes.KICKED);
       }
       clock.advance(BAN);
       try (WsClient back = a.ws()) {
         back.join(controller(code, "alice"));
       }
     }
-  }
-
-  static JsonObject controller(String code, String clientId) {
-    return new JsonObject()
-        .put("session", code)
-        .put("role", "controller")
-        .put("name", clientId)
-        .put("clientId", clientId);
   }
 }

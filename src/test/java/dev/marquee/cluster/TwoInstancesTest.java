@@ -2,51 +2,21 @@ package dev.marquee.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.marquee.config.DatabaseUrl;
-import dev.marquee.testing.TestPostgres;
-import dev.marquee.testing.TestRedis;
 import dev.marquee.testing.TestServer;
 import dev.marquee.testing.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two servers on one Redis and one PostgreSQL, as behind a load balancer without sticky sessions:
  * whatever instance a client lands on, it is in the same session.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TwoInstancesTest {
-  DatabaseUrl db;
-  TestServer a;
-  TestServer b;
-
-  /** The Redis engine's environment, on a fresh prefix. */
-  Map<String, String> redisEnv() {
-    return TestRedis.engineEnv();
-  }
-
-  @BeforeAll
-  void start() {
-    db = TestPostgres.freshDatabase();
-    Map<String, String> env = new HashMap<>(redisEnv());
-    env.put("DATABASE_URL", TestPostgres.uri(db));
-    env.put("RATE_LIMIT_MAX_REQUESTS", "5");
-    env.put("RATE_LIMIT_IP_MAX_REQUESTS", "100000");
-    a = TestServer.start(env);
-    b = TestServer.start(env);
-  }
-
-  @AfterAll
-  void stop() {
-    a.close();
-    b.close();
-    TestPostgres.drop(db);
+class TwoInstancesTest extends TwoInstancesFixture {
+  @Override
+  Map<String, String> env() {
+    return Map.of("RATE_LIMIT_MAX_REQUESTS", "5", "RATE_LIMIT_IP_MAX_REQUESTS", "100000");
   }
 
   @Test
@@ -187,10 +157,7 @@ class TwoInstancesTest {
         assertThat(counts.getInteger("controller")).isEqualTo(1);
       }
       onB.disconnect();
-      JsonObject leave = onA.next("presence");
-      while (!"leave".equals(leave.getString("event"))) {
-        leave = onA.next("presence");
-      }
+      JsonObject leave = onA.nextPresence("leave");
       assertThat(leave.getJsonObject("counts").getInteger("controller")).isZero();
     }
   }

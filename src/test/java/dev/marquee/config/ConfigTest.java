@@ -199,7 +199,7 @@ class ConfigTest {
 
   @Test
   void accountsAreOffByDefaultWithSupabasesAudience() {
-    Config.Jwt jwt = Config.fromEnv(Map.of()).jwt();
+    Jwt jwt = Config.fromEnv(Map.of()).jwt();
 
     assertThat(jwt.enabled()).isFalse();
     assertThat(jwt.audiences()).containsExactly("authenticated");
@@ -218,7 +218,7 @@ class ConfigTest {
                 "JWT_AUDIENCE", "authenticated, service",
                 "JWT_ISSUER", "https://p.supabase.co/auth/v1"));
 
-    Config.Jwt jwt = config.jwt();
+    Jwt jwt = config.jwt();
     assertThat(jwt.enabled()).isTrue();
     assertThat(jwt.secret()).contains(secret);
     assertThat(jwt.jwksUrl().orElseThrow().getHost()).isEqualTo("p.supabase.co");

@@ -5,7 +5,7 @@ import static dev.marquee.testing.Await.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.api.ApiException;
-import dev.marquee.config.Config;
+import dev.marquee.config.Jwt;
 import dev.marquee.testing.JwksServer;
 import dev.marquee.testing.TestJwt;
 import io.vertx.core.Vertx;
@@ -55,8 +55,7 @@ class JwtVerifierTest {
     verifier =
         new JwtVerifier(
             vertx,
-            new Config.Jwt(
-                Optional.of(SECRET), Optional.empty(), List.of("authenticated"), issuer));
+            new Jwt(Optional.of(SECRET), Optional.empty(), List.of("authenticated"), issuer));
     verifier.start();
     return verifier;
   }
@@ -65,7 +64,7 @@ class JwtVerifierTest {
     verifier =
         new JwtVerifier(
             vertx,
-            new Config.Jwt(
+            new Jwt(
                 secret,
                 Optional.of(URI.create(jwks.url())),
                 List.of("authenticated"),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.config.Config;
 import dev.marquee.config.DatabaseUrl;
+import dev.marquee.config.Retention;
 import dev.marquee.history.MessageArchive;
 import dev.marquee.history.StoredMessage;
 import dev.marquee.metrics.Metrics;
@@ -79,7 +80,7 @@ class RetentionTest {
   }
 
   private RetentionSweep sweep(String history, String analytics, int batch, Metrics metrics) {
-    Config.Retention retention =
+    Retention retention =
         config(Map.of("HISTORY_RETENTION", history, "ANALYTICS_RETENTION", analytics)).retention();
     return new RetentionSweep(db.pool(), clock, retention, batch, metrics);
   }
@@ -202,7 +203,7 @@ class RetentionTest {
     }
     Database other = await(Database.start(vertx, config(Map.of())));
     try {
-      Config.Retention retention =
+      Retention retention =
           config(Map.of("HISTORY_RETENTION", "86400000", "ANALYTICS_RETENTION", "7776000000"))
               .retention();
       RetentionSweep a = new RetentionSweep(db.pool(), clock, retention, 25, new Metrics());

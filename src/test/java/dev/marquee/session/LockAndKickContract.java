@@ -1,5 +1,11 @@
 package dev.marquee.session;
 
+import static dev.marquee.testing.Moderation.assertKicked;
+import static dev.marquee.testing.Moderation.controller;
+import static dev.marquee.testing.Moderation.kick;
+import static dev.marquee.testing.Moderation.lock;
+import static dev.marquee.testing.Moderation.path;
+import static dev.marquee.testing.Moderation.refusedJoin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.marquee.messaging.CloseCodes;
@@ -59,7 +65,7 @@ abstract class LockAndKickContract {
       assertThat(joined.getBoolean("locked")).isFalse();
       tv.join(code, "display", "TV");
 
-      HttpResponse<String> lock = lock(code, true, owner);
+      HttpResponse<String> lock = lock(server, code, true, owner);
       assertThat(lock.statusCode()).isEqualTo(200);
       assertThat(new JsonObject(lock.body()).getBoolean("locked")).isTrue();
       for (WsClient member : new WsClient[] {alice, tv}) {
@@ -88,7 +94,7 @@ abstract class LockAndKickContract {
         assertThat(back.join(controller(code, "alice")).getBoolean("locked")).isTrue();
       }
 
-      assertThat(lock(code, false, owner).statusCode()).isEqualTo(200);
+      assertThat(lock(server, code, false, owner).statusCode()).isEqualTo(200);
       assertThat(tv.next("lock").getBoolean("locked")).isFalse();
       assertThat(session(code).getBoolean("locked")).isFalse();
       try (WsClient newcomer = server.ws()) {
@@ -110,22 +116,17 @@ abstract class LockAndKickContract {
       aliceTab.join(controller(code, "alice"));
       bob.join(controller(code, "bob"));
 
-      HttpResponse<String> kick = kick(code, "alice", created.getString("ownerToken"));
+      HttpResponse<String> kick = kick(server, code, "alice", created.getString("ownerToken"));
       assertThat(kick.statusCode()).isEqualTo(200);
       JsonObject kicked = new JsonObject(kick.body());
       assertThat(kicked.getBoolean("wasPresent")).isTrue();
       assertThat(kicked.getString("clientId")).isEqualTo("alice");
       assertThat(kicked.getString("bannedUntil")).endsWith("Z");
 
-      for (WsClient socket : new WsClient[] {alice, aliceTab}) {
-        assertThat(socket.next("error").getString("code")).isEqualTo("kicked");
-        assertThat(socket.awaitClose()).isEqualTo(CloseCodes.KICKED);
-      }
-      JsonObject leave = tv.next("presence");
-      while (!"alice".equals(leave.getJsonObject("user").getString("clientId"))
-          || !"leave".equals(leave.getString("event"))) {
-        leave = tv.next("presence");
-      }
+      assertKicked(alice);
+      assertKicked(aliceTab);
+      JsonObject leave = tv.nextPresence("leave");
+      assertThat(leave.getJsonObject("user").getString("clientId")).isEqualTo("alice");
       assertThat(leave.getString("reason")).isEqualTo("kicked");
       assertThat(leave.getJsonObject("counts").getInteger("controller")).isEqualTo(1);
       tv.assertNoFrame("presence", Duration.ofMillis(200));
@@ -134,13 +135,13 @@ abstract class LockAndKickContract {
       assertThat(bob.nextAnswer().getString("type")).isEqualTo("ack");
       assertThat(tv.next("message").getString("text")).isEqualTo("unaffected");
 
-      assertThat(refusedJoin(controller(code, "alice"))).isEqualTo(CloseCodes.KICKED);
-      assertThat(refusedJoin(controller(code, "alice").put("role", "display")))
+      assertThat(refusedJoin(server, controller(code, "alice"))).isEqualTo(CloseCodes.KICKED);
+      assertThat(refusedJoin(server, controller(code, "alice").put("role", "display")))
           .as("in any role")
           .isEqualTo(CloseCodes.KICKED);
 
       clock.advance(BAN.minusMillis(1));
-      assertThat(refusedJoin(controller(code, "alice"))).isEqualTo(CloseCodes.KICKED);
+      assertThat(refusedJoin(server, controller(code, "alice"))).isEqualTo(CloseCodes.KICKED);
       clock.advance(Duration.ofMillis(1));
       try (WsClient back = server.ws()) {
         back.join(controller(code, "alice"));
@@ -152,10 +153,10 @@ abstract class LockAndKickContract {
   void aKickKeepsOutAClientThatIsNotPresent() {
     JsonObject created = server.createSession();
     String code = created.getString("code");
-    HttpResponse<String> kick = kick(code, "ghost", ADMIN);
+    HttpResponse<String> kick = kick(server, code, "ghost", ADMIN);
     assertThat(kick.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(kick.body()).getBoolean("wasPresent")).isFalse();
-    assertThat(refusedJoin(controller(code, "ghost"))).isEqualTo(CloseCodes.KICKED);
+    assertThat(refusedJoin(server, controller(code, "ghost"))).isEqualTo(CloseCodes.KICKED);
   }
 
   @Test
@@ -165,13 +166,13 @@ abstract class LockAndKickContract {
     String other = server.createSession().getString("ownerToken");
 
     assertThat(server.post(path(code, "lock"), "{\"locked\":true}").statusCode()).isEqualTo(401);
-    assertThat(lock(code, true, other).statusCode()).isEqualTo(403);
+    assertThat(lock(server, code, true, other).statusCode()).isEqualTo(403);
     assertThat(server.post(path(code, "kick"), "{\"clientId\":\"a\"}").statusCode()).isEqualTo(401);
-    assertThat(kick(code, "a", other).statusCode()).isEqualTo(403);
+    assertThat(kick(server, code, "a", other).statusCode()).isEqualTo(403);
     assertThat(session(code).getBoolean("locked")).isFalse();
 
-    assertThat(lock("ZZZZZZ", true, ADMIN).statusCode()).isEqualTo(404);
-    assertThat(kick("ZZZZZZ", "a", ADMIN).statusCode()).isEqualTo(404);
+    assertThat(lock(server, "ZZZZZZ", true, ADMIN).statusCode()).isEqualTo(404);
+    assertThat(kick(server, "ZZZZZZ", "a", ADMIN).statusCode()).isEqualTo(404);
     HttpResponse<String> bad = server.post(path(code, "lock"), "{\"locked\":\"yes\"}", ADMIN);
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(new JsonObject(bad.body()).getJsonObject("error").getString("code"))
@@ -180,52 +181,20 @@ abstract class LockAndKickContract {
         .isEqualTo(400);
     assertThat(server.post(path(code, "kick"), "{}", ADMIN).statusCode()).isEqualTo(400);
 
-    assertThat(lock(code, true, ADMIN).statusCode()).as("an operator").isEqualTo(200);
+    assertThat(lock(server, code, true, ADMIN).statusCode()).as("an operator").isEqualTo(200);
     assertThat(server.delete("/api/session/" + code, ADMIN).statusCode()).isEqualTo(200);
-    HttpResponse<String> ended = lock(code, false, created.getString("ownerToken"));
+    HttpResponse<String> ended = lock(server, code, false, created.getString("ownerToken"));
     assertThat(ended.statusCode()).isEqualTo(409);
     assertThat(new JsonObject(ended.body()).getJsonObject("error").getString("code"))
         .isEqualTo("session_ended");
-    assertThat(kick(code, "a", ADMIN).statusCode()).isEqualTo(409);
+    assertThat(kick(server, code, "a", ADMIN).statusCode()).isEqualTo(409);
     assertThat(session(code).getBoolean("locked")).isFalse();
-  }
-
-  /** Joins with {@code join} on a new socket, expecting {@code error kicked}; the close code. */
-  private int refusedJoin(JsonObject join) {
-    try (WsClient ws = server.ws()) {
-      ws.send(join.copy().put("type", "join"));
-      JsonObject answer = ws.next();
-      assertThat(answer.getString("type")).as("answer %s", answer).isEqualTo("error");
-      assertThat(answer.getString("code")).isEqualTo("kicked");
-      return ws.awaitClose();
-    }
-  }
-
-  private HttpResponse<String> lock(String code, boolean locked, String bearer) {
-    return server.post(path(code, "lock"), new JsonObject().put("locked", locked).encode(), bearer);
-  }
-
-  private HttpResponse<String> kick(String code, String clientId, String bearer) {
-    return server.post(
-        path(code, "kick"), new JsonObject().put("clientId", clientId).encode(), bearer);
   }
 
   private JsonObject session(String code) {
     HttpResponse<String> r = server.get("/api/session/" + code);
     assertThat(r.statusCode()).isEqualTo(200);
     return new JsonObject(r.body());
-  }
-
-  private static String path(String code, String action) {
-    return "/api/session/" + code + "/" + action;
-  }
-
-  static JsonObject controller(String code, String clientId) {
-    return new JsonObject()
-        .put("session", code)
-        .put("role", "controller")
-        .put("name", clientId)
-        .put("clientId", clientId);
   }
 
   static JsonObject send(String text, String ref) {

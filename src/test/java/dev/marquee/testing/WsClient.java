@@ -139,6 +139,18 @@ public final class WsClient implements AutoCloseable {
     return take(frame -> type.equals(frame.getString("type")), "a '" + type + "' frame");
   }
 
+  /**
+   * Reads {@code presence} frames until one with this {@code event} ({@code join}, {@code leave}),
+   * which it returns; the presence frames before it are read too.
+   */
+  public JsonObject nextPresence(String event) {
+    JsonObject presence = next("presence");
+    while (!event.equals(presence.getString("event"))) {
+      presence = next("presence");
+    }
+    return presence;
+  }
+
   /** Asserts nothing of this type arrives within {@code quiet}. */
   public void assertNoFrame(String type, Duration quiet) {
     long deadline = System.nanoTime() + quiet.toNanos();

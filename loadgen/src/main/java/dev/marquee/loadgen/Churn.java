@@ -20,14 +20,10 @@ import org.HdrHistogram.Recorder;
 final class Churn implements Scenario {
   private static final long CYCLE_TIMEOUT_MS = 15_000;
 
-  private final int sessions;
-  private final int displays;
+  private final LiveRun.Plan plan;
   private final int workers;
   private final int messages;
-  private final int seconds;
-  private final int warmup;
   private final int messageBytes;
-  private final int drainSeconds;
   private final long maxCycles;
 
   private volatile boolean stopping;
@@ -36,18 +32,15 @@ final class Churn implements Scenario {
   private final Recorder cycleLatency = new Recorder(3);
   private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
   private CountDownLatch idle;
+  private long cyclesBefore;
 
   private Churn(Options o) {
-    sessions = o.integer("sessions", 1, Options.MAX_SOCKETS);
-    displays = o.integer("displays", 0, Options.MAX_SOCKETS);
+    plan = LiveRun.Plan.read(o, Options.MAX_SOCKETS);
     workers = o.integer("concurrency", 1, 2_000);
     messages = o.integer("messages-per-connection", 0, 1_000);
-    seconds = o.integer("seconds", 1, Options.MAX_SECONDS_CEILING);
-    warmup = o.integer("warmup", 0, 600);
     messageBytes = o.integer("message-bytes", 20, 2000);
-    drainSeconds = o.integer("drain-seconds", 1, 120);
     maxCycles = o.integer("max-cycles", 1, 10_000_000);
-    Plans.duration(o, warmup + seconds + drainSeconds + 10);
+    Plans.duration(o, plan.timedSeconds() + 10);
   }
 
   static Churn plan(Options o) {
@@ -56,38 +49,44 @@ final class Churn implements Scenario {
 
   @Override
   public int sockets() {
-    return sessions * displays + workers;
+    return plan.sessions() * plan.displays() + workers;
   }
 
   @Override
   public Report run(Rig rig) {
-    Report r = new Report("churn", rig);
-    Tally t = new Tally();
-    Fleet f = Fleet.open(rig, t, sessions, s -> displays, false, false, 200, messageBytes);
-    r.json
-        .put("sessions", sessions)
-        .put("displaysPerSession", displays)
-        .put("concurrency", workers)
-        .put("messagesPerConnection", messages)
-        .put("seconds", seconds)
-        .put("warmupSeconds", warmup)
-        .put("maxCycles", maxCycles);
-    Plans.requireJoined(r, f);
+    LiveRun run =
+        LiveRun.open(
+            rig,
+            "churn",
+            plan,
+            false,
+            messageBytes,
+            planned ->
+                planned
+                    .report
+                    .json
+                    .put("concurrency", workers)
+                    .put("messagesPerConnection", messages)
+                    .put("seconds", plan.seconds())
+                    .put("warmupSeconds", plan.warmup())
+                    .put("maxCycles", maxCycles));
+    Fleet f = run.fleet;
+    Tally t = run.tally;
 
     idle = new CountDownLatch(workers);
     for (int w = 0; w < workers; w++) {
-      Session s = f.sessions.get(w % sessions);
+      Session s = f.sessions.get(w % plan.sessions());
       Target target = rig.target(s.index + w);
       s.ctx.runOnContext(v -> cycle(rig, f, t, s, target));
     }
-    Rig.sleepMillis(warmup * 1000L);
-    long cyclesBefore = cycles.sum();
-    t.joinLatency.reset();
-    t.connectLatency.reset();
-    cycleLatency.reset();
-    Window w = Window.start(rig, t);
-    Rig.sleepMillis(seconds * 1000L);
-    w.stop();
+    Window w =
+        run.measure(
+            () -> {
+              cyclesBefore = cycles.sum();
+              t.joinLatency.reset();
+              t.connectLatency.reset();
+              cycleLatency.reset();
+            });
     long inWindow = cycles.sum() - cyclesBefore;
     Histogram joins = t.joinLatency.getIntervalHistogram();
     Histogram connects = t.connectLatency.getIntervalHistogram();
@@ -103,18 +102,9 @@ final class Churn implements Scenario {
       Thread.currentThread().interrupt();
       throw new RunFailure("interrupted", e);
     }
-    boolean drained = f.drain(drainSeconds);
-    Histogram h = t.latency.getIntervalHistogram();
-    Checks c = f.checks();
-    f.close();
+    LiveRun.Outcome o = run.drain("cpuUsPerCycle", "cycle", inWindow);
 
-    JsonObject latency = Report.latency(h);
-    JsonObject server = w.server.json("cpuUsPerCycle", inWindow);
-    if (rig.probe.enabled()) {
-      server.put(
-          "cpuUsPerDelivery",
-          w.delivered > 0 ? Report.round(w.server.cpuSpent() * 1e6 / w.delivered, 2) : null);
-    }
+    Report r = run.report;
     JsonObject failed = new JsonObject();
     new TreeMap<>(failures).forEach((k, v) -> failed.put(k, v.sum()));
     r.json
@@ -124,16 +114,17 @@ final class Churn implements Scenario {
         .put("connectLatency", Report.latency(connects))
         .put("joinLatency", Report.latency(joins))
         .put("cycleLatency", Report.latency(cycleHist))
-        .put("cycleFailures", failed)
-        .put("delivered", w.delivered)
-        .put("deliveriesPerSecond", Report.round(w.delivered / w.seconds, 1))
-        .put("latency", latency)
-        .put("checks", c.json())
-        .put("drained", drained)
-        .put("errors", t.errorsJson())
-        .put("unexpectedCloses", t.unexpectedClosesJson())
-        .put("server", server);
-    Plans.requireClean(r, t, c, drained, true);
+        .put("cycleFailures", failed);
+    r.line(
+        "%d client loops over %d sessions (%d displays each), %d message(s) per connection",
+        workers, plan.sessions(), plan.displays(), messages);
+    r.line(
+        "%d cycles in %.1f s: %.1f connect-join-send-leave cycles/s",
+        inWindow, w.seconds, inWindow / w.seconds);
+    r.line("upgrade %s", Report.latencyLine(Report.latency(connects)));
+    r.line("join %s", Report.latencyLine(Report.latency(joins)));
+    r.line("cycle %s", Report.latencyLine(Report.latency(cycleHist)));
+    run.report(o, "delivery latency");
     if (!failed.isEmpty()) {
       r.fail("cycles failed: " + failed.encode());
     }
@@ -143,18 +134,6 @@ final class Churn implements Scenario {
     if (cycles.sum() == 0) {
       r.fail("no cycle completed");
     }
-    r.line(
-        "%d client loops over %d sessions (%d displays each), %d message(s) per connection",
-        workers, sessions, displays, messages);
-    r.line(
-        "%d cycles in %.1f s: %.1f connect-join-send-leave cycles/s",
-        inWindow, w.seconds, inWindow / w.seconds);
-    r.line("upgrade %s", Report.latencyLine(Report.latency(connects)));
-    r.line("join %s", Report.latencyLine(Report.latency(joins)));
-    r.line("cycle %s", Report.latencyLine(Report.latency(cycleHist)));
-    r.line("delivery latency %s", Report.latencyLine(latency));
-    r.line("%s", Report.checksLine(c));
-    r.line("%s", Report.serverLine(server, "cpuUsPerCycle", "cycle"));
     return r;
   }
 

@@ -35,31 +35,23 @@ final class History implements Scenario {
     }
   }
 
-  private final int sessions;
-  private final int displays;
+  private final LiveRun.Plan plan;
   private final int rate;
   private final int seed;
   private final int clients;
-  private final int seconds;
-  private final int warmup;
-  private final int drainSeconds;
   private final int seedRate;
   private volatile boolean stopping;
   private volatile String lastFailure;
 
   private History(Options o) {
-    sessions = o.integer("sessions", 1, 1_000);
-    displays = o.integer("displays", 0, Options.MAX_SOCKETS);
+    plan = LiveRun.Plan.read(o, 1_000);
     rate = o.integer("rate", 0, 100_000);
     seed = o.integer("seed-messages", 1, 100_000);
     clients = o.integer("concurrency", 1, 256);
-    seconds = o.integer("seconds", 1, Options.MAX_SECONDS_CEILING);
-    warmup = o.integer("warmup", 0, 600);
-    drainSeconds = o.integer("drain-seconds", 1, 120);
     int cap = o.integer("max-send-rate", 1, Options.SEND_RATE_CEILING);
-    seedRate = Math.max(1, Math.min(2_000, cap / Math.max(1, sessions)));
-    Plans.sendRate(o, (long) sessions * rate);
-    Plans.duration(o, seed / seedRate + warmup + seconds + drainSeconds + 15);
+    seedRate = Math.max(1, Math.min(2_000, cap / Math.max(1, plan.sessions())));
+    Plans.sendRate(o, (long) plan.sessions() * rate);
+    Plans.duration(o, seed / seedRate + plan.timedSeconds() + 15);
   }
 
   static History plan(Options o) {
@@ -68,27 +60,34 @@ final class History implements Scenario {
 
   @Override
   public int sockets() {
-    return sessions * (displays + 1) + clients;
+    return plan.sessions() * (plan.displays() + 1) + clients;
   }
 
   @Override
   public Report run(Rig rig) {
-    Report r = new Report("history", rig);
-    Tally t = new Tally();
-    Fleet f = Fleet.open(rig, t, sessions, s -> displays, true, true, 200, 32);
-    r.json
-        .put("sessions", sessions)
-        .put("displaysPerSession", displays)
-        .put("ratePerController", rate)
-        .put("seedMessagesPerSession", seed)
-        .put("concurrency", clients)
-        .put("seconds", seconds);
-    Plans.requireJoined(r, f);
+    int sessions = plan.sessions();
+    LiveRun run =
+        LiveRun.open(
+            rig,
+            "history",
+            plan,
+            true,
+            32,
+            planned ->
+                planned
+                    .report
+                    .json
+                    .put("ratePerController", rate)
+                    .put("seedMessagesPerSession", seed)
+                    .put("concurrency", clients)
+                    .put("seconds", plan.seconds()));
+    Report r = run.report;
+    Fleet f = run.fleet;
 
     f.text(Fleet.Text.WORDS);
     f.pace(seedRate, seed);
     long seedStart = System.nanoTime();
-    double seedBudget = (double) seed / seedRate + drainSeconds + 10;
+    double seedBudget = (double) seed / seedRate + plan.drainSeconds() + 10;
     while (!seeded(rig, f)) {
       if ((System.nanoTime() - seedStart) / 1e9 > seedBudget) {
         throw new RunFailure("seeding " + seed + " messages per session did not finish in time");
@@ -111,16 +110,16 @@ final class History implements Scenario {
       int id = c;
       rig.loop(c).runOnContext(v -> request(rig, f, id, id, done));
     }
-    Rig.sleepMillis(warmup * 1000L);
-    for (Endpoint e : Endpoint.values()) {
-      e.latency.reset();
-      e.requests.reset();
-      e.failures.reset();
-      e.emptyResults.reset();
-    }
-    Window w = Window.start(rig, t);
-    Rig.sleepMillis(seconds * 1000L);
-    w.stop();
+    Window w =
+        run.measure(
+            () -> {
+              for (Endpoint e : Endpoint.values()) {
+                e.latency.reset();
+                e.requests.reset();
+                e.failures.reset();
+                e.emptyResults.reset();
+              }
+            });
     JsonObject endpoints = new JsonObject();
     long requests = 0;
     long failed = 0;
@@ -148,32 +147,17 @@ final class History implements Scenario {
       Thread.currentThread().interrupt();
       throw new RunFailure("interrupted", e);
     }
-    boolean drained = f.drain(drainSeconds);
-    Histogram h = t.latency.getIntervalHistogram();
-    Checks c = f.checks();
-    f.close();
+    LiveRun.Outcome o = run.drain("cpuUsPerRequest", "request", requests);
 
-    JsonObject latency = Report.latency(h);
-    JsonObject server = w.server.json("cpuUsPerRequest", requests);
-    if (rig.probe.enabled()) {
-      server.put(
-          "cpuUsPerDelivery",
-          w.delivered > 0 ? Report.round(w.server.cpuSpent() * 1e6 / w.delivered, 2) : null);
-    }
     r.json
         .put("endpoints", endpoints)
         .put("requests", requests)
         .put("requestsPerSecond", Report.round(requests / w.seconds, 1))
-        .put("requestFailures", failed)
-        .put("delivered", w.delivered)
-        .put("deliveriesPerSecond", Report.round(w.delivered / w.seconds, 1))
-        .put("latency", latency)
-        .put("checks", c.json())
-        .put("drained", drained)
-        .put("errors", t.errorsJson())
-        .put("unexpectedCloses", t.unexpectedClosesJson())
-        .put("server", server);
-    Plans.requireClean(r, t, c, drained, true);
+        .put("requestFailures", failed);
+    r.line(
+        "%d requests (%.1f/s) by %d clients while %d sessions x %d msg/s went to %d displays each",
+        requests, requests / w.seconds, clients, sessions, rate, plan.displays());
+    run.report(o, "live delivery latency");
     if (failed > 0) {
       r.fail(failed + " history requests failed, e.g. " + lastFailure);
     }
@@ -183,12 +167,6 @@ final class History implements Scenario {
     if (requests == 0) {
       r.fail("no history request completed");
     }
-    r.line(
-        "%d requests (%.1f/s) by %d clients while %d sessions x %d msg/s went to %d displays each",
-        requests, requests / w.seconds, clients, sessions, rate, displays);
-    r.line("live delivery latency %s", Report.latencyLine(latency));
-    r.line("%s", Report.checksLine(c));
-    r.line("%s", Report.serverLine(server, "cpuUsPerRequest", "request"));
     return r;
   }
 
