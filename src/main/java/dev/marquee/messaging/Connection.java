@@ -42,6 +42,7 @@ final class Connection {
   private final String ipForLogs;
   private long joinTimer = -1;
   private Future<?> sendTail = Future.succeededFuture();
+  private Future<?> ackTail = Future.succeededFuture();
   private static final long TOUCH_EVERY_MS = 10_000;
   private long lastTouchMs;
   private boolean markedIdle;
@@ -225,6 +226,16 @@ final class Connection {
   <T> Future<T> inOrder(Supplier<Future<T>> step) {
     Future<T> next = sendTail.transform(ignored -> step.get());
     sendTail = next;
+    return next;
+  }
+
+  /**
+   * {@code stored}, completing no sooner than the previous accepted message's: acks go out in the
+   * order the messages were numbered, although their writes may complete on other threads.
+   */
+  <T> Future<T> afterPreviousAck(Future<T> stored) {
+    Future<T> next = ackTail.transform(ignored -> stored);
+    ackTail = next;
     return next;
   }
 

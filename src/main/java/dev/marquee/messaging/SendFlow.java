@@ -62,8 +62,7 @@ final class SendFlow {
                       rt.metrics().messageAccepted();
                       rt.analytics().record(AnalyticsLog.MESSAGE_SENT, c.session());
                       long seq = accepted.message().seq();
-                      accepted
-                          .stored()
+                      c.afterPreviousAck(accepted.stored())
                           .onComplete(
                               stored ->
                                   c.onLoop(

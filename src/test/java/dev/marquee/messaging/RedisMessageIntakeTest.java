@@ -32,7 +32,8 @@ class RedisMessageIntakeTest extends MessageIntakeContract {
   @Override
   protected Fixture create() throws Exception {
     Vertx vertx = Vertx.vertx();
-    RedisStore store = TestRedis.store(vertx, url(), TestRedis.uniquePrefix());
+    RedisStore store =
+        TestRedis.markEngineIntact(TestRedis.store(vertx, url(), TestRedis.uniquePrefix()));
     this.store = store;
     RedisKeys keys = store.keys();
     MessageIntake intake = MessageIntake.redis(clock, LIMITS, store, () -> 0L);

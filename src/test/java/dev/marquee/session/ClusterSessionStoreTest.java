@@ -3,6 +3,7 @@ package dev.marquee.session;
 import dev.marquee.testing.ChildCluster;
 import dev.marquee.testing.MutableClock;
 import dev.marquee.testing.RedisStores;
+import dev.marquee.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 
 /** The contract on a three-node Redis Cluster, where the live index and each hash are apart. */
@@ -11,7 +12,7 @@ class ClusterSessionStoreTest extends SessionStoreContract {
 
   @Override
   protected SessionStore create() {
-    return SessionStore.redis(redis.open(), new MutableClock(CREATED));
+    return SessionStore.redis(TestRedis.markEngineIntact(redis.open()), new MutableClock(CREATED));
   }
 
   @AfterEach

@@ -33,7 +33,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
   @Override
   protected SessionStore create() {
     vertx = Vertx.vertx();
-    redis = TestRedis.store(vertx);
+    redis = TestRedis.markEngineIntact(TestRedis.store(vertx));
     return instance();
   }
 

@@ -48,17 +48,21 @@ public final class TestRedis {
   }
 
   /**
-   * A store on the Redis at {@code url}, which must answer, with the engine markers set (as a
-   * running engine leaves them), so a session missing from it is gone rather than waiting for a
-   * rebuild.
+   * Sets the engine markers, as a running engine leaves them, so a session missing from the store
+   * is gone rather than waiting for a rebuild (docs/redis.md, "When Redis forgets").
    */
+  public static RedisStore markEngineIntact(RedisStore store) {
+    for (String marker : new dev.marquee.store.EngineMarkers(store).keys()) {
+      sync(store.send(io.vertx.redis.client.Command.SET, marker, "test"));
+    }
+    return store;
+  }
+
+  /** A store on the Redis at {@code url}, which must answer. */
   public static RedisStore store(Vertx vertx, String url, String prefix) {
     RedisStore store = RedisStore.create(vertx, RedisUrl.parse(url), prefix);
     try {
       sync(store.ping(java.time.Duration.ofSeconds(2)));
-      for (String marker : new dev.marquee.store.EngineMarkers(store).keys()) {
-        sync(store.send(io.vertx.redis.client.Command.SET, marker, "test"));
-      }
     } catch (Exception e) {
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         throw new IllegalStateException("Redis at " + url + " is required", e);
