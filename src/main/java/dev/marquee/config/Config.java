@@ -57,6 +57,7 @@ public record Config(
   public static final long DEFAULT_PRESENCE_IDLE_TIMEOUT = 1_800_000;
   public static final long DEFAULT_WS_JOIN_TIMEOUT_MS = 10_000;
   public static final int DEFAULT_WS_WRITE_QUEUE_MAX_BYTES = 256 * 1024;
+  public static final long DEFAULT_WS_STALL_TIMEOUT_MS = 5_000;
   public static final int DEFAULT_DB_POOL_SIZE = 8;
   public static final int DEFAULT_DB_WRITE_BUFFER_MAX = 10_000;
   public static final int DEFAULT_DB_WRITE_BATCH_MAX = 500;
@@ -98,7 +99,7 @@ public record Config(
 
   public record Presence(Duration idleAfter, Duration idleTimeout) {}
 
-  public record WebSocket(Duration joinTimeout, int writeQueueMaxBytes) {}
+  public record WebSocket(Duration joinTimeout, int writeQueueMaxBytes, Duration stallTimeout) {}
 
   public record Store(int poolSize, int writeBufferMax, int writeBatchMax) {}
 
@@ -218,7 +219,13 @@ public record Config(
         new WebSocket(
             r.millis("WS_JOIN_TIMEOUT_MS", DEFAULT_WS_JOIN_TIMEOUT_MS),
             r.intValue(
-                "WS_WRITE_QUEUE_MAX_BYTES", DEFAULT_WS_WRITE_QUEUE_MAX_BYTES, 16 * 1024, 1 << 30));
+                "WS_WRITE_QUEUE_MAX_BYTES", DEFAULT_WS_WRITE_QUEUE_MAX_BYTES, 16 * 1024, 1 << 30),
+            r.millis("WS_STALL_TIMEOUT_MS", DEFAULT_WS_STALL_TIMEOUT_MS));
+    if (webSocket.stallTimeout().toMillis() < 1_000) {
+      r.problem(
+          "WS_STALL_TIMEOUT_MS",
+          "must be at least 1000, got " + webSocket.stallTimeout().toMillis());
+    }
 
     Store store =
         new Store(

@@ -5,6 +5,11 @@ import dev.marquee.presence.Role;
 /** A decoded, validated frame from a client. */
 sealed interface ClientFrame {
 
+  /** The {@code ref} to answer with, for the frames that carry one. */
+  default String ref() {
+    return null;
+  }
+
   /** {@code lastSeq} is -1 when the client sent none; {@code clientId} and epoch may be null. */
   record Join(String session, Role role, String name, String clientId, long lastSeq, String epoch)
       implements ClientFrame {}

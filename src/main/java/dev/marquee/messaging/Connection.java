@@ -4,11 +4,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.marquee.bus.RoomEvent;
 import dev.marquee.logging.Redact;
-import dev.marquee.presence.PresenceEvents;
 import dev.marquee.presence.Role;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -43,9 +39,6 @@ final class Connection {
   private long joinTimer = -1;
   private Future<?> sendTail = Future.succeededFuture();
   private Future<?> ackTail = Future.succeededFuture();
-  private static final long TOUCH_EVERY_MS = 10_000;
-  private long lastTouchMs;
-  private boolean markedIdle;
   private Context context;
   private Thread loop;
 
@@ -59,12 +52,11 @@ final class Connection {
   private String name;
   private Role role;
   private LocalRoom room;
-  private boolean inPresence;
+  private final MemberPresence presence;
   private long lastDelivered;
   private List<RoomEvent> pending;
-  private Buffer textBytes;
-  private ChannelHandlerContext channel;
-  private boolean unflushed;
+  private final TextAssembler text = new TextAssembler();
+  private SocketWriter writer;
 
   Connection(ServerWebSocket ws, Realtime rt, Rooms rooms, String ipKey, String remoteHost) {
     this.ws = ws;
@@ -72,12 +64,14 @@ final class Connection {
     this.rooms = rooms;
     this.ipKey = ipKey;
     this.ipForLogs = Redact.ip(remoteHost);
+    this.presence = new MemberPresence(rt);
   }
 
   void start() {
     context = rt.vertx().getOrCreateContext();
     loop = Thread.currentThread();
-    channel = RawChannel.of(ws);
+    writer =
+        new SocketWriter(ws, rt.config().webSocket().stallTimeout().toMillis(), this::slowConsumer);
     ws.setWriteQueueMaxSize(rt.config().webSocket().writeQueueMaxBytes());
     // Vert.x's message aggregation (on for binary) enforces the 16 KiB limit on text messages too;
     // text is assembled here from the frames because its own decoding hides invalid UTF-8.
@@ -100,39 +94,17 @@ final class Connection {
                 });
   }
 
-  /**
-   * Collects a text message's frames and decodes it strictly: bytes that are not UTF-8 close the
-   * socket with 1007 (RFC 6455, 8.1) instead of reaching the decoder as U+FFFD.
-   */
   private void onFrame(WebSocketFrame frame) {
-    if (frame.isText()) {
-      textBytes = Buffer.buffer();
-    } else if (!frame.isContinuation() || textBytes == null) {
-      if (frame.isBinary()) {
-        textBytes = null;
-      }
-      return;
-    }
     if (phase == Phase.CLOSING) {
-      textBytes = null;
+      text.reset();
       return;
     }
-    textBytes.appendBuffer(frame.binaryData());
-    if (textBytes.length() > WebSocketRoutes.MAX_MESSAGE_BYTES) {
-      textBytes = null; // Vert.x reports it too: closed with 1009 in onException
-      return;
-    }
-    if (!frame.isFinal()) {
-      return;
-    }
-    byte[] bytes = textBytes.getBytes();
-    textBytes = null;
-    String text = FrameDecoder.utf8(bytes);
-    if (text == null) {
+    String message = text.add(frame);
+    if (message == TextAssembler.NOT_UTF8) {
       close(CloseCodes.INVALID_DATA, "text frames must be UTF-8");
-      return;
+    } else if (message != null) {
+      onText(message);
     }
-    onText(text);
   }
 
   private void onText(String text) {
@@ -141,7 +113,7 @@ final class Connection {
     }
     ClientFrame frame = FrameDecoder.decode(text);
     if (phase == Phase.JOINED) {
-      touchPresence();
+      presence.touch();
     }
     if (frame instanceof ClientFrame.Invalid invalid) {
       error(invalid.code(), invalid.message(), invalid.ref(), 0);
@@ -156,13 +128,13 @@ final class Connection {
         error("bad_request", "this socket has already joined or is joining a session", null, 0);
       }
     } else if (phase != Phase.JOINED) {
-      error("not_joined", "send a join frame first", refOf(frame), 0);
+      error("not_joined", "send a join frame first", frame.ref(), 0);
     } else if (frame instanceof ClientFrame.Send send) {
       SendFlow.run(this, send);
     } else if (frame instanceof ClientFrame.Ping ping) {
       write(Frames.pong(ping.ref()));
     } else if (frame instanceof ClientFrame.Leave) {
-      leavePresence("left");
+      presence.leave("left");
       close(CloseCodes.NORMAL, "left");
     }
   }
@@ -194,29 +166,11 @@ final class Connection {
       rooms.leave(room, this);
       room = null;
     }
-    leavePresence("closed");
+    presence.leave("closed");
   }
 
   private String roleMetric(Phase was) {
     return (was == Phase.JOINED || was == Phase.JOINING) && role != null ? role.wire() : "unjoined";
-  }
-
-  /**
-   * Tells presence the member was heard from. A busy sender would otherwise cost a presence write
-   * per frame; idleness is measured in minutes, so one touch per {@link #TOUCH_EVERY_MS} (on the
-   * engine's clock) is enough, except right after this member was marked idle, when the first frame
-   * makes it active.
-   */
-  private void touchPresence() {
-    long now = rt.sessions().now().toEpochMilli();
-    if (!markedIdle && now - lastTouchMs < TOUCH_EVERY_MS) {
-      return;
-    }
-    lastTouchMs = now;
-    markedIdle = false;
-    rt.presence()
-        .touch(session, clientId)
-        .onSuccess(change -> PresenceEvents.announce(rt.bus(), change));
   }
 
   /**
@@ -260,7 +214,7 @@ final class Connection {
   }
 
   void beginJoin(String session, String clientId, String name, Role role) {
-    this.lastTouchMs = rt.sessions().now().toEpochMilli(); // joining counts as being heard from
+    presence.joining(session, clientId);
     this.phase = Phase.JOINING;
     this.session = session;
     this.clientId = clientId;
@@ -295,7 +249,7 @@ final class Connection {
   }
 
   void joinedPresence() {
-    inPresence = true;
+    presence.entered();
   }
 
   /** Writes {@code joined} and the replay, then everything that arrived meanwhile, in order. */
@@ -328,9 +282,9 @@ final class Connection {
 
   /**
    * Writes a message the member has not seen yet; false if skipped. With {@code unflushed} (a
-   * room's batch) the write is not flushed yet: see {@link #write(Frames.Encoded, List)}.
+   * room's batch) the write is not flushed yet: see {@link SocketWriter#write}.
    */
-  boolean deliverMessage(RoomEvent.Message m, Frames.Encoded frame, List<Connection> unflushed) {
+  boolean deliverMessage(RoomEvent.Message m, Frames.Encoded frame, List<SocketWriter> unflushed) {
     if (phase == Phase.JOINING) {
       pending.add(m);
       return false;
@@ -342,7 +296,7 @@ final class Connection {
     return write(frame, unflushed);
   }
 
-  void deliverEvent(RoomEvent event, Frames.Encoded frame, List<Connection> unflushed) {
+  void deliverEvent(RoomEvent event, Frames.Encoded frame, List<SocketWriter> unflushed) {
     if (phase == Phase.JOINING) {
       pending.add(event);
       return;
@@ -356,28 +310,28 @@ final class Connection {
         write(frame, null);
         // Usually the kicker removed the member already; this covers a socket that entered
         // presence meanwhile.
-        leavePresence("kicked");
+        presence.leave("kicked");
         close(CloseCodes.KICKED, "kicked");
       }
       return;
     }
     if (event instanceof RoomEvent.Presence p && clientId.equals(p.clientId())) {
       if ("idle".equals(p.event())) {
-        markedIdle = true;
+        presence.markedIdle();
       }
       if ("join".equals(p.event())) {
         return; // its own arrival: the joiner already has the counts in `joined`
       }
       if ("leave".equals(p.event()) && "idle".equals(p.reason())) {
         write(frame, unflushed);
-        inPresence = false;
+        presence.forget();
         close(CloseCodes.NORMAL, "idle");
         return;
       }
     }
     write(frame, unflushed);
     if (event instanceof RoomEvent.Ended) {
-      inPresence = false;
+      presence.forget();
       close(CloseCodes.SESSION_ENDED, "session ended");
     }
   }
@@ -389,69 +343,34 @@ final class Connection {
     return write(frame, null, null);
   }
 
-  /**
-   * Writes a frame encoded once for a whole fan-out. With {@code unflushed} (a room's batch) and
-   * the socket's Netty channel at hand, the frame is written without a flush and this connection
-   * added to {@code unflushed} once, so the room flushes it after its batch ({@link #flush}): one
-   * syscall for all the frames of a batch. Written on the channel's own event loop, in the same
-   * channel as Vert.x's writes, so order is kept; a close or any other write flushes it too.
-   */
-  boolean write(Frames.Encoded frame, List<Connection> unflushed) {
+  /** Writes a frame encoded once for a whole fan-out, batched with {@code unflushed} if given. */
+  boolean write(Frames.Encoded frame, List<SocketWriter> unflushed) {
     return write(frame.text(), frame.utf8(), unflushed);
   }
 
-  /** Flushes what {@link #write(Frames.Encoded, List)} left unflushed. */
-  void flush() {
-    if (unflushed) {
-      unflushed = false;
-      channel.flush();
-    }
-  }
-
-  /**
-   * Whether the channel takes more bytes, after flushing what this batch left unflushed: Vert.x's
-   * queue never sees the batched writes, so the bound ({@code WS_WRITE_QUEUE_MAX_BYTES}, the
-   * channel's high-water mark) is checked here; unflushed frames count towards it, so they go out
-   * first and only bytes the client has not taken count.
-   *
-   * <p>This check also keeps batched frames behind Vert.x's: Vert.x holds frames back only while
-   * the channel is not writable, and drains them as soon as it becomes writable again (on the loop,
-   * within the same flush), so a batched frame, written only to a writable channel, never overtakes
-   * one Vert.x still holds (a {@code joined} or a replay written just before).
-   */
-  private boolean writableFlushing() {
-    if (channel.channel().isWritable()) {
-      return true;
-    }
-    flush();
-    return channel.channel().isWritable();
-  }
-
-  private boolean write(String frame, byte[] utf8, List<Connection> batch) {
+  private boolean write(String frame, byte[] utf8, List<SocketWriter> batch) {
     if (phase == Phase.CLOSING || ws.isClosed()) {
       return false; // the peer went away; our close handler runs next
     }
-    if (ws.writeQueueFull() || (batch != null && channel != null && !writableFlushing())) {
-      rt.metrics().slowConsumerClosed();
-      log.info(
-          "slow consumer closed",
-          kv("session", session),
-          kv("role", role == null ? null : role.wire()),
-          kv("ip", ipForLogs));
-      close(CloseCodes.SLOW_CONSUMER, "slow consumer");
-      return false;
+    return writer.write(frame, utf8, batch);
+  }
+
+  /** Pings or gives up on a client that stopped reading; see {@link SocketWriter#checkStall}. */
+  void checkStall(long nowMs) {
+    if (phase != Phase.CLOSING && !ws.isClosed()) {
+      writer.checkStall(nowMs);
     }
-    if (batch != null && channel != null) {
-      channel.write(
-          new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
-      if (!unflushed) {
-        unflushed = true;
-        batch.add(this);
-      }
-      return true;
-    }
-    ws.writeTextMessage(frame);
-    return true;
+  }
+
+  private void slowConsumer(String why) {
+    rt.metrics().slowConsumerClosed();
+    log.info(
+        "slow consumer closed",
+        kv("why", why),
+        kv("session", session),
+        kv("role", role == null ? null : role.wire()),
+        kv("ip", ipForLogs));
+    close(CloseCodes.SLOW_CONSUMER, "slow consumer");
   }
 
   void error(String code, String message, String ref, long retryAfterMs) {
@@ -487,30 +406,6 @@ final class Connection {
     }
     write(Frames.reconnect(reason));
     close(code, closeReason);
-  }
-
-  private void leavePresence(String reason) {
-    if (!inPresence) {
-      return;
-    }
-    inPresence = false;
-    rt.presence()
-        .leave(session, clientId, reason)
-        .onSuccess(
-            change -> {
-              PresenceEvents.announce(rt.bus(), change);
-              PresenceEvents.record(rt.analytics(), change);
-            });
-  }
-
-  private static String refOf(ClientFrame frame) {
-    if (frame instanceof ClientFrame.Send s) {
-      return s.ref();
-    }
-    if (frame instanceof ClientFrame.Ping p) {
-      return p.ref();
-    }
-    return null;
   }
 
   // ---- identity, for the flows ----

@@ -32,7 +32,7 @@ final class LocalRoom implements Consumer<RoomEvent> {
   private final Future<RoomBus.Subscription> subscription;
   private final Queue<RoomEvent> inbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean();
-  private final List<Connection> unflushed = new ArrayList<>();
+  private final List<SocketWriter> unflushed = new ArrayList<>();
 
   LocalRoom(String session, Context context, Realtime rt) {
     this.session = session;
@@ -78,8 +78,8 @@ final class LocalRoom implements Consumer<RoomEvent> {
     while ((event = inbox.poll()) != null) {
       deliver(event);
     }
-    for (Connection c : unflushed) {
-      c.flush();
+    for (SocketWriter w : unflushed) {
+      w.flush();
     }
     unflushed.clear();
   }

@@ -33,6 +33,9 @@ public final class WebSocketRoutes {
   /** PROTOCOL.md: a message over 16 KiB closes the socket with 1009. */
   public static final int MAX_MESSAGE_BYTES = 16 * 1024;
 
+  /** How often each loop looks for sockets that stopped reading ({@link Connection#checkStall}). */
+  static final long STALL_CHECK_MS = 1_000;
+
   /**
    * Local event-bus address: a publish here makes every loop tell its sockets to rejoin ({@link
    * Connection#resync()}), after Redis lost the engine state and it was rebuilt.
@@ -49,6 +52,7 @@ public final class WebSocketRoutes {
   public void mount(Router router) {
     rooms = new Rooms(Vertx.currentContext(), rt);
     rt.vertx().eventBus().localConsumer(RESYNC_ADDRESS, m -> resync());
+    rt.vertx().setPeriodic(STALL_CHECK_MS, id -> checkStalls());
     router.get("/ws").handler(this::upgrade);
   }
 
@@ -126,6 +130,13 @@ public final class WebSocketRoutes {
 
   private static String stripSlash(String origin) {
     return origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+  }
+
+  private void checkStalls() {
+    long now = System.nanoTime() / 1_000_000;
+    for (Connection c : rooms.connections()) {
+      c.checkStall(now);
+    }
   }
 
   private void resync() {

@@ -2,6 +2,7 @@ package dev.marquee.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.marquee.testing.RawWebSocket;
 import dev.marquee.testing.TestServer;
 import dev.marquee.testing.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -53,6 +54,46 @@ class SlowConsumerTest {
 
         slow.resume();
         assertThat(slow.awaitClose(Duration.ofSeconds(15))).isEqualTo(4001);
+      }
+    }
+  }
+
+  @Test
+  void aClientThatStopsReadingIsClosedWithinTheStallTimeoutEvenWithLittleQueued()
+      throws InterruptedException {
+    try (TestServer server = TestServer.start(Map.of("WS_STALL_TIMEOUT_MS", "1000"))) {
+      String code = server.createSession().getString("code");
+      // A client at the TCP level that stops reading after its join: it answers no ping.
+      try (RawWebSocket stuck = RawWebSocket.connect(server.port());
+          WsClient reading = server.ws();
+          WsClient controller = server.ws()) {
+        stuck.sendText(
+            new JsonObject()
+                .put("type", "join")
+                .put("session", code)
+                .put("role", "display")
+                .put("name", "Stuck TV")
+                .encode());
+        assertThat(new JsonObject(stuck.nextText()).getString("type")).isEqualTo("joined");
+        reading.join(code, "display", "Good TV");
+        controller.join(code, "controller", "Alice");
+        controller.send(new JsonObject().put("type", "send").put("text", "one small message"));
+        controller.next("ack");
+        // A few hundred bytes queued: far from any byte bound; only the unanswered ping tells.
+        dev.marquee.testing.Eventually.until(
+            Duration.ofSeconds(10),
+            () -> slowConsumerClosed(server),
+            "the stalled display closed as a slow consumer");
+        assertThat(stuck.awaitClose()).isEqualTo(4001);
+
+        // Pinged too, but it answers: still open after several time-outs.
+        for (int i = 0; i < 4; i++) {
+          controller.send(new JsonObject().put("type", "send").put("text", "more " + i));
+          controller.next("ack");
+          Thread.sleep(800);
+        }
+        assertThat(reading.isClosed()).isFalse();
+        assertThat(controller.isClosed()).isFalse();
       }
     }
   }
