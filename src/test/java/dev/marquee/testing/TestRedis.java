@@ -53,7 +53,7 @@ public final class TestRedis {
    */
   public static RedisStore markEngineIntact(RedisStore store) {
     for (String marker : new dev.marquee.store.EngineMarkers(store).keys()) {
-      sync(store.send(io.vertx.redis.client.Command.SET, marker, "test"));
+      Await.await(store.send(io.vertx.redis.client.Command.SET, marker, "test"));
     }
     return store;
   }
