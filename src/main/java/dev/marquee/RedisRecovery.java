@@ -194,10 +194,13 @@ final class RedisRecovery {
               }
               String epoch = SessionService.newEpoch();
               SessionState fresh = s.withEpoch(epoch);
+              // The window first: once the hash is back the session takes messages, and loading
+              // the window (which replaces the list) after one was appended would drop it from
+              // history and replay until the archive had it.
               return records
                   .setEpoch(s.code(), epoch)
-                  .compose(v -> sessions.put(fresh))
                   .compose(v -> history.load(s.code(), window))
+                  .compose(v -> sessions.put(fresh))
                   .map(true);
             });
   }

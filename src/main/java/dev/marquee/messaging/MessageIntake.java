@@ -15,6 +15,7 @@ import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Accepting one message: both rate limits, the next seq, the recent-history append, the session's
@@ -115,9 +116,20 @@ public interface MessageIntake {
    * rebuild from PostgreSQL, so the sender hears {@code unavailable} rather than {@code
    * session_ended}.
    */
-  static Future<Admission> unlessStateLost(Admission admission, EngineMarkers markers) {
+  static Future<Admission> unlessStateLost(
+      Admission admission, EngineMarkers markers, Supplier<Future<Boolean>> sessionExists) {
     if (admission instanceof Admission.Refused r && r.code().equals("session_ended")) {
-      return markers.intact().map(intact -> intact ? admission : Admission.Refused.restoring());
+      // Markers first: once they are back every session is, so a session missing then has ended;
+      // one present then was put back after the script looked (nothing was taken: retry).
+      return markers
+          .intact()
+          .compose(
+              intact ->
+                  !intact
+                      ? Future.succeededFuture(Admission.Refused.restoring())
+                      : sessionExists
+                          .get()
+                          .map(exists -> exists ? Admission.Refused.restoring() : admission));
     }
     return Future.succeededFuture(admission);
   }

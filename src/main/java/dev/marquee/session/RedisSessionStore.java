@@ -81,14 +81,17 @@ final class RedisSessionStore implements SessionStore {
 
   @Override
   public Future<Optional<SessionState>> find(String code) {
+    return read(code).compose(found -> markers.unlessLost(found, () -> read(code)));
+  }
+
+  private Future<Optional<SessionState>> read(String code) {
     return store
         .send(Command.HGETALL, keys.session(code))
         .map(
             r ->
                 Optional.of(fields(r))
                     .filter(f -> !f.isEmpty())
-                    .map(f -> opened(SessionHash.decode(code, f))))
-        .compose(markers::unlessLost);
+                    .map(f -> opened(SessionHash.decode(code, f))));
   }
 
   @Override

@@ -48,14 +48,18 @@ public final class EngineMarkers {
   }
 
   /**
-   * {@code found} as is, unless it is empty while the state is lost: then 503 {@code unavailable}.
+   * {@code found} when present; when empty, 503 {@code unavailable} while the state is lost, else
+   * what {@code again} reads now: the rebuild may have put the session back between the first read
+   * and this check, and once the markers are back every session is, so the second read is the
+   * answer.
    */
-  public <T> Future<java.util.Optional<T>> unlessLost(java.util.Optional<T> found) {
+  public <T> Future<java.util.Optional<T>> unlessLost(
+      java.util.Optional<T> found,
+      java.util.function.Supplier<Future<java.util.Optional<T>>> again) {
     if (found.isPresent()) {
       return Future.succeededFuture(found);
     }
-    return intact()
-        .compose(ok -> ok ? Future.succeededFuture(found) : Future.failedFuture(stateLost()));
+    return intact().compose(ok -> ok ? again.get() : Future.failedFuture(stateLost()));
   }
 
   /** What a client hears while the state is being rebuilt. */

@@ -117,12 +117,25 @@ final class FaultRig implements AutoCloseable {
    * seq, and checks none is stored twice; returns the seconds it took.
    */
   double awaitArchived(SteadyLoad load, java.time.Duration within) {
+    return awaitArchived(load, within, (code, k) -> true);
+  }
+
+  /** {@link #awaitArchived(SteadyLoad, java.time.Duration)} for the messages {@code required}. */
+  double awaitArchived(
+      SteadyLoad load,
+      java.time.Duration within,
+      java.util.function.BiPredicate<String, Long> required) {
     long start = System.nanoTime();
     Verdict.ackedBySession(load.members())
         .forEach(
             (code, kToSeq) -> {
               Map<Long, Long> expected = new HashMap<>();
-              kToSeq.forEach((k, seq) -> expected.put(seq, k));
+              kToSeq.forEach(
+                  (k, seq) -> {
+                    if (required.test(code, k)) {
+                      expected.put(seq, k);
+                    }
+                  });
               dev.marquee.testing.Eventually.until(
                   within,
                   () -> stored(code).entrySet().containsAll(expected.entrySet()),

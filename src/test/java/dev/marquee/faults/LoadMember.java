@@ -38,6 +38,10 @@ final class LoadMember {
   final Map<Long, Long> seen = new TreeMap<>();
   final List<String> anomalies = new ArrayList<>();
   final List<Integer> closeCodes = new ArrayList<>();
+
+  /** Joins, closes and refetches, in order, for reading a failure. */
+  final List<String> trace = new ArrayList<>();
+
   final List<Long> reconnectNanos = new ArrayList<>();
   int recoveredFalse;
   int resyncedOverHttp;
@@ -45,6 +49,7 @@ final class LoadMember {
   // What a controller sent: k -> seq once acknowledged, k -> code when refused.
   private long nextK = 1;
   final Map<Long, Long> acked = new HashMap<>();
+  final Map<Long, Long> ackedAt = new HashMap<>();
   final Map<Long, String> refused = new HashMap<>();
   final Set<Long> unanswered = new HashSet<>();
 
@@ -115,6 +120,7 @@ final class LoadMember {
     joined = false;
     int code = socket.closeStatusCode() == null ? 1006 : socket.closeStatusCode();
     closeCodes.add(code);
+    trace.add("closed " + code + " at lastSeq " + lastSeq);
     if (stopped || code == 1000 || code >= 4500) {
       return;
     }
@@ -130,6 +136,7 @@ final class LoadMember {
         long k = Long.parseLong(frame.getString("ref"));
         unanswered.remove(k);
         acked.put(k, frame.getLong("seq"));
+        ackedAt.put(k, System.nanoTime());
       }
       case "error" -> {
         String ref = frame.getString("ref");
@@ -149,12 +156,32 @@ final class LoadMember {
   private void onJoined(JsonObject joinedFrame) {
     boolean rejoin = lastSeq >= 0;
     long sessionSeq = joinedFrame.getLong("lastSeq");
+    trace.add(
+        "joined lastSeq "
+            + sessionSeq
+            + " recovered "
+            + joinedFrame.getBoolean("recovered")
+            + " epoch "
+            + joinedFrame.getString("epoch")
+            + " (had "
+            + lastSeq
+            + ", "
+            + epoch
+            + ")");
     if (rejoin) {
       reconnectNanos.add(System.nanoTime() - droppedAt);
       if (!Boolean.TRUE.equals(joinedFrame.getBoolean("recovered"))) {
         recoveredFalse++;
+        long from = lastSeq;
+        if (!joinedFrame.getString("epoch").equals(epoch)) {
+          // A new epoch: what this client showed may not be the session's any more (seqs past
+          // the rebuilt session's last can be given again), so it starts over from history, as
+          // the web app's refetch replaces its list.
+          seen.clear();
+          from = 0;
+        }
         if (!isController()) {
-          refetch(lastSeq, sessionSeq);
+          refetch(from, sessionSeq);
         }
         lastSeq = sessionSeq;
       }
@@ -179,6 +206,9 @@ final class LoadMember {
       anomalies.add("gap: seq " + seq + " after " + lastSeq);
     }
     record(seq, k);
+    if (seq <= liveFrom + 3) {
+      trace.add("live " + seq + "=" + k);
+    }
     lastSeq = Math.max(lastSeq, seq);
     if (seq > liveFrom) {
       load.latency(System.nanoTime() - sentAt(message.getString("text")));
@@ -206,6 +236,25 @@ final class LoadMember {
                   return;
                 }
                 JsonArray messages = ar.result();
+                StringBuilder tail = new StringBuilder();
+                for (int i = 0; i < messages.size(); i++) {
+                  JsonObject m = messages.getJsonObject(i);
+                  if (m.getLong("seq") > to - 4) {
+                    tail.append(' ')
+                        .append(m.getLong("seq"))
+                        .append('=')
+                        .append(number(m.getString("text")));
+                  }
+                }
+                trace.add(
+                    "refetched ("
+                        + from
+                        + ", "
+                        + to
+                        + "]: "
+                        + messages.size()
+                        + " messages;"
+                        + tail);
                 for (int i = 0; i < messages.size(); i++) {
                   JsonObject m = messages.getJsonObject(i);
                   long seq = m.getLong("seq");

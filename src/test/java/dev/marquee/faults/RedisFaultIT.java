@@ -23,7 +23,7 @@ class RedisFaultIT {
     try (FaultRig rig =
             FaultRig.start(2, Map.of(), "--appendonly", "yes", "--appendfsync", "always");
         SteadyLoad load = new SteadyLoad(2, rig::port)) {
-      Verdict verdict = outage(rig, load, "redis-aof");
+      Verdict verdict = outage(rig, load, "redis-aof", true);
       assertThat(verdict.recoveredFalse()).as("epochs kept: every gap refilled").isZero();
     }
   }
@@ -32,15 +32,20 @@ class RedisFaultIT {
   void anEmptyRedisRestartChangesEpochsAndClientsResync() throws Exception {
     try (FaultRig rig = FaultRig.start(2, Map.of());
         SteadyLoad load = new SteadyLoad(2, rig::port)) {
-      Verdict verdict = outage(rig, load, "redis-empty");
+      Verdict verdict = outage(rig, load, "redis-empty", false);
       assertThat(verdict.recoveredFalse())
           .as("every member rejoined under a new epoch and refetched")
           .isEqualTo(load.members().size());
     }
   }
 
-  /** Load, kill Redis, load, restart it, load; checks common to both restarts. */
-  private static Verdict outage(FaultRig rig, SteadyLoad load, String name) throws Exception {
+  /**
+   * Load, kill Redis, load, restart it, load; checks common to both restarts. Without persistence,
+   * messages acknowledged before the kill but not yet archived are lost with Redis (documented:
+   * docs/reliability.md); they are counted, must be few, and are the only ones allowed missing.
+   */
+  private static Verdict outage(FaultRig rig, SteadyLoad load, String name, boolean persistent)
+      throws Exception {
     List<String> codes = rig.sessionsUnder(load);
     load.start(FaultLoad.PERIOD_MS);
     SteadyLoad.sleep(FaultLoad.before());
@@ -69,21 +74,53 @@ class RedisFaultIT {
           "instance " + i + " ready again without a restart");
     }
     double readyS = (System.nanoTime() - restarted) / 1e9;
+    long restartedAt = restarted;
     SteadyLoad.sleep(FaultLoad.during() / 2);
     Verdict verdict = load.finish(Duration.ofSeconds(10));
+    Map<String, Map<Long, Long>> ackTimes = Verdict.ackTimesBySession(load.members());
+    rig.awaitArchived(
+        load,
+        Duration.ofSeconds(15),
+        (code, k) -> persistent || ackTimes.get(code).get(k) > restartedAt);
+    // What Redis took with it: acknowledged before the kill, never archived.
+    List<String> lostWithRedis = new ArrayList<>();
+    Verdict.ackedBySession(load.members())
+        .forEach(
+            (code, kToSeq) -> {
+              Map<Long, Long> stored = rig.stored(code);
+              kToSeq.forEach(
+                  (k, seq) -> {
+                    if (!k.equals(stored.get(seq))) {
+                      lostWithRedis.add(code + ": message " + k + " (seq " + seq + ")");
+                    }
+                  });
+            });
     FaultReport.write(
         name,
         verdict.summary()
             + String.format(
-                "%n  unready %.2f s after the kill; ready %.2f s after the restart",
-                unreadyS, readyS));
+                "%n  unready %.2f s after the kill; ready %.2f s after the restart;"
+                    + " acknowledged but lost with Redis: %d",
+                unreadyS, readyS, lostWithRedis.size()));
 
-    assertThat(verdict.lost()).as("acknowledged but not delivered").isEmpty();
+    if (persistent) {
+      assertThat(lostWithRedis).isEmpty();
+      assertThat(verdict.lost()).as("acknowledged but not delivered").isEmpty();
+    } else {
+      assertThat(lostWithRedis.size())
+          .as("lost with Redis: at most a second of the load's messages")
+          .isLessThanOrEqualTo(FaultLoad.SESSIONS * (int) (1000 / FaultLoad.PERIOD_MS));
+      assertThat(verdict.lost())
+          .as("only messages Redis took with it are missing")
+          .allSatisfy(
+              missing ->
+                  assertThat(lostWithRedis)
+                      .contains(missing.substring(0, 6) + missing.substring(missing.indexOf(':'))));
+    }
     assertThat(verdict.problems()).as("gaps, duplicates, half-applied refusals").isEmpty();
     assertThat(verdict.refused()).as("sends while Redis was down").containsOnlyKeys("unavailable");
     assertThat(verdict.acked()).isGreaterThan(FaultLoad.SESSIONS * 20);
 
-    rig.awaitArchived(load, Duration.ofSeconds(15));
     Map<String, java.util.Set<Long>> refused = Verdict.refusedBySession(load.members());
     for (String code : codes) {
       assertThat(rig.stored(code).values())

@@ -68,6 +68,10 @@ record Verdict(
                 problems.add(m.clientId + ": message " + k + " acked as seq " + seq);
               }
             });
+        if (lost.stream().anyMatch(l -> l.startsWith(m.clientId + ":"))) {
+          // What the member went through, for reading the failure.
+          FaultReport.write("trace-" + m.clientId, String.join("\n", m.trace));
+        }
         refusedKs.stream()
             .filter(seenKs::contains)
             .forEach(k -> problems.add(m.clientId + ": refused message " + k + " was delivered"));
@@ -84,6 +88,19 @@ record Verdict(
       if (m.isController()) {
         synchronized (m) {
           out.put(m.session, new HashMap<>(m.acked));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Acknowledged message numbers by session, with when each ack arrived (nanoTime). */
+  static Map<String, Map<Long, Long>> ackTimesBySession(List<LoadMember> members) {
+    Map<String, Map<Long, Long>> out = new HashMap<>();
+    for (LoadMember m : members) {
+      if (m.isController()) {
+        synchronized (m) {
+          out.put(m.session, new HashMap<>(m.ackedAt));
         }
       }
     }
