@@ -132,14 +132,6 @@ final class ClusterMessageIntake implements MessageIntake {
                       throw new IllegalStateException(
                           "unexpected answer from accept_session: " + r.get(0));
                 })
-        .compose(
-            a ->
-                MessageIntake.unlessStateLost(
-                    a,
-                    markers,
-                    () ->
-                        store
-                            .send(io.vertx.redis.client.Command.EXISTS, keys.session(code))
-                            .map(r -> r.toInteger() == 1)));
+        .compose(a -> MessageIntake.unlessStateLost(a, markers, keys.session(code)));
   }
 }

@@ -15,7 +15,6 @@ import dev.marquee.store.RedisStore;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Accepting one message: both rate limits, the next seq, the recent-history append, the session's
@@ -117,7 +116,7 @@ public interface MessageIntake {
    * session_ended}.
    */
   static Future<Admission> unlessStateLost(
-      Admission admission, EngineMarkers markers, Supplier<Future<Boolean>> sessionExists) {
+      Admission admission, EngineMarkers markers, String sessionKey) {
     if (admission instanceof Admission.Refused r && r.code().equals("session_ended")) {
       // Markers first: once they are back every session is, so a session missing then has ended;
       // one present then was put back after the script looked (nothing was taken: retry).
@@ -127,8 +126,8 @@ public interface MessageIntake {
               intact ->
                   !intact
                       ? Future.succeededFuture(Admission.Refused.restoring())
-                      : sessionExists
-                          .get()
+                      : markers
+                          .exists(sessionKey)
                           .map(exists -> exists ? Admission.Refused.restoring() : admission));
     }
     return Future.succeededFuture(admission);

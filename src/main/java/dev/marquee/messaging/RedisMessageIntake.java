@@ -82,15 +82,7 @@ final class RedisMessageIntake implements MessageIntake {
     return store
         .eval(SCRIPT, scriptKeys, args)
         .map(r -> admission(r, s, now))
-        .compose(
-            a ->
-                MessageIntake.unlessStateLost(
-                    a,
-                    markers,
-                    () ->
-                        store
-                            .send(io.vertx.redis.client.Command.EXISTS, keys.session(s.session()))
-                            .map(r -> r.toInteger() == 1)));
+        .compose(a -> MessageIntake.unlessStateLost(a, markers, keys.session(s.session())));
   }
 
   private static Admission admission(Response r, Submission s, long now) {

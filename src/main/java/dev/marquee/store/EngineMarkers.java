@@ -41,6 +41,11 @@ public final class EngineMarkers {
     return keys;
   }
 
+  /** Whether {@code key} exists. */
+  public Future<Boolean> exists(String key) {
+    return store.send(Command.EXISTS, key).map(r -> r.toInteger() == 1);
+  }
+
   /** Whether every marker is there (one EXISTS per marker). */
   public Future<Boolean> intact() {
     return RedisGroups.all(keys, k -> store.send(Command.EXISTS, k))
