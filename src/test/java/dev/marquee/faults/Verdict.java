@@ -138,7 +138,11 @@ record Verdict(
             .append("\n  reconnects: ")
             .append(reconnects);
     latencies.forEach(
-        (phase, samples) -> s.append("\n  latency ").append(phase).append(": ").append(samples));
+        (phase, samples) -> {
+          if (samples.count() > 0) {
+            s.append("\n  latency ").append(phase).append(": ").append(samples);
+          }
+        });
     return s.toString();
   }
 }
