@@ -6,7 +6,8 @@
 #   bench/faults.sh [--only NAME] [--short]
 #   bench/faults.sh --help
 #
-#   --only NAME   one test class: InstanceKillFaultIT, RedisFaultIT, DatabaseFaultIT or SoakIT
+#   --only NAME   one test class: InstanceKillFaultIT, RedisFaultIT, DatabaseFaultIT,
+#                 SlowConsumerFaultIT or SoakIT
 #   --short       the CI sizes instead of the long form
 #
 # The long form: 30 s of load during or after each fault (FAULTS_DURING_MS=30000), a one-minute
@@ -38,8 +39,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 case "$TESTS" in
-  InstanceKillFaultIT|RedisFaultIT|DatabaseFaultIT|SoakIT|'*FaultIT,SoakIT') ;;
-  *) die "--only takes InstanceKillFaultIT, RedisFaultIT, DatabaseFaultIT or SoakIT" ;;
+  InstanceKillFaultIT|RedisFaultIT|DatabaseFaultIT|SlowConsumerFaultIT|SoakIT|'*FaultIT,SoakIT') ;;
+  *) die "--only takes InstanceKillFaultIT, RedisFaultIT, DatabaseFaultIT, SlowConsumerFaultIT or SoakIT" ;;
 esac
 
 if [ "$SHORT" = 0 ]; then
