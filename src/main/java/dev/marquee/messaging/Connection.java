@@ -184,13 +184,19 @@ final class Connection {
   }
 
   /**
-   * {@code stored}, completing no sooner than the previous accepted message's: acks go out in the
-   * order the messages were numbered, although their writes may complete on other threads.
+   * {@code stored}, completing no sooner than the previous send's: called as each send frame is
+   * read, so acks keep the order of the sends although their stores complete on other threads, in
+   * any order.
    */
   <T> Future<T> afterPreviousAck(Future<T> stored) {
     Future<T> next = ackTail.transform(ignored -> stored);
     ackTail = next;
     return next;
+  }
+
+  /** Runs {@code task} on this socket's loop after every task queued before it, never inline. */
+  void queueOnLoop(Runnable task) {
+    context.runOnContext(v -> task.run());
   }
 
   /** Runs {@code task} on this socket's event loop (at once if already there). */
