@@ -38,7 +38,7 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /** Drops every connection and refuses new ones until {@link #restore()}. */
-  public void cut() {
+  public synchronized void cut() {
     cut = true;
     for (Socket s : open) {
       closeQuietly(s);
@@ -59,13 +59,18 @@ public final class TcpProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket client = server.accept();
-        if (cut) {
-          closeQuietly(client);
-          continue;
-        }
         Socket upstream = new Socket(targetHost, targetPort);
-        open.add(client);
-        open.add(upstream);
+        // Checked and registered under the lock cut() takes, so a connection accepted while the
+        // proxy is being cut cannot slip past it.
+        synchronized (this) {
+          if (cut) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            continue;
+          }
+          open.add(client);
+          open.add(upstream);
+        }
         pump(client, upstream, true);
         pump(upstream, client, false);
       } catch (IOException e) {
