@@ -49,6 +49,8 @@ final class FaultRig implements AutoCloseable {
         "postgresql://" + db.user() + "@127.0.0.1:" + proxy.port() + "/" + db.database());
     rig.env.put("RATE_LIMIT_MAX_REQUESTS", "1000000");
     rig.env.put("RATE_LIMIT_IP_MAX_REQUESTS", "1000000");
+    // The tests poll presence and history over HTTP from one address.
+    rig.env.put("RATE_LIMIT_HTTP_PER_IP", "1000000");
     rig.env.put("HEALTH_CHECK_TIMEOUT_MS", "500");
     rig.env.put("REDIS_OUTBOX_CLAIM_AFTER_MS", "3000");
     rig.env.put("LOG_LEVEL", "info");
@@ -150,6 +152,27 @@ final class FaultRig implements AutoCloseable {
                   .hasSize(stored.size());
             });
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** {@code redis-cli} against the rig's Redis: the reply's non-blank lines. */
+  List<String> redisCli(String... args) {
+    try {
+      List<String> command = new ArrayList<>(List.of("redis-cli", "-p", "" + redis.port()));
+      command.addAll(List.of(args));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      List<String> lines =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .lines()
+              .filter(l -> !l.isBlank())
+              .toList();
+      p.waitFor();
+      return lines;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Where a test's failure can be read: the servers' own logs. */

@@ -134,26 +134,13 @@ class RedisFaultIT {
   /** Rate-limit keys that would live for ever; the refusal counters are meant to. */
   private static List<String> keysWithoutTtl(FaultRig rig) throws Exception {
     List<String> out = new ArrayList<>();
-    List<String> keys = cli(rig, "--scan", "--pattern", rig.prefix + ":rl:*");
+    List<String> keys = rig.redisCli("--scan", "--pattern", rig.prefix + ":rl:*");
     assertThat(keys).as("the load left rate-limit keys to check").isNotEmpty();
     for (String key : keys) {
-      if (!key.equals(rig.prefix + ":rl:stats") && cli(rig, "TTL", key).equals(List.of("-1"))) {
+      if (!key.equals(rig.prefix + ":rl:stats") && rig.redisCli("TTL", key).equals(List.of("-1"))) {
         out.add(key);
       }
     }
     return out;
-  }
-
-  private static List<String> cli(FaultRig rig, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("redis-cli", "-p", "" + rig.redis.port()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    List<String> lines =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-            .lines()
-            .filter(l -> !l.isBlank())
-            .toList();
-    p.waitFor();
-    return lines;
   }
 }
