@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every load-generator scenario on the memory engine, on Redis, and on two instances on Redis, one
-# after the other: what BENCHMARKS.md's scenario tables come from. About 40 minutes; run it on an
+# after the other: what BENCHMARKS.md's scenario tables come from. About 12 minutes; run it on an
 # otherwise idle machine (the generator and the servers share its cores).
 #
 #   bench/matrix.sh                 # all three set-ups
