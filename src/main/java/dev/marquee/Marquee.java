@@ -5,6 +5,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.marquee.analytics.AnalyticsReport;
 import dev.marquee.analytics.AnalyticsRoutes;
 import dev.marquee.config.Config;
+import dev.marquee.config.Http;
 import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
 import dev.marquee.history.HistoryRoutes;
@@ -31,6 +32,7 @@ import dev.marquee.web.WebRoutes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MetricsDomain;
@@ -81,12 +83,12 @@ public final class Marquee {
     long started = System.nanoTime();
     Metrics metrics = new Metrics();
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    Vertx vertx =
+    VertxBuilder builder =
         Vertx.builder()
             .with(
                 new VertxOptions()
                     .setEventLoopPoolSize(loops)
-                    .setPreferNativeTransport(true)
+                    .setPreferNativeTransport(config.http().transport() != Http.Transport.NIO)
                     .setMetricsOptions(
                         new MicrometerMetricsOptions()
                             .setEnabled(true)
@@ -95,9 +97,10 @@ public final class Marquee {
                             .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
                             .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
                             .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)))
-            .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
-            .build();
-    NetworkTransport.log(vertx);
+            .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+    String transport = NetworkTransport.choose(builder, config.http().transport());
+    Vertx vertx = builder.build();
+    NetworkTransport.log(vertx, transport);
     Readiness readiness =
         new Readiness(vertx, config.health().checkTimeout(), config.health().heapMaxRatio());
     AtomicReference<Database> db = new AtomicReference<>();

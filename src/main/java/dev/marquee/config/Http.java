@@ -9,9 +9,24 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** Where the server listens and whom it lets in. Empty origins means the default policy. */
+/**
+ * Where the server listens, whom it lets in and over which network transport. Empty origins means
+ * the default policy.
+ */
 public record Http(
-    String host, int port, Optional<Set<String>> allowedOrigins, List<Cidr> trustedProxies) {
+    String host,
+    int port,
+    Optional<Set<String>> allowedOrigins,
+    List<Cidr> trustedProxies,
+    Transport transport) {
+
+  /** {@code NETWORK_TRANSPORT}: {@code auto} picks epoll on Linux, NIO elsewhere. */
+  public enum Transport {
+    AUTO,
+    EPOLL,
+    IO_URING,
+    NIO
+  }
 
   public static final int DEFAULT_PORT = 3001;
   public static final String DEFAULT_HOST = "0.0.0.0";
@@ -25,7 +40,19 @@ public record Http(
         r.string("HOST", DEFAULT_HOST),
         r.intValue("PORT", DEFAULT_PORT, 0, 65_535),
         origins(r),
-        trustedProxies(r));
+        trustedProxies(r),
+        transport(r));
+  }
+
+  private static Transport transport(EnvReader r) {
+    String raw = r.string("NETWORK_TRANSPORT", "auto").trim().toLowerCase(Locale.ROOT);
+    for (Transport t : Transport.values()) {
+      if (t.name().toLowerCase(Locale.ROOT).equals(raw)) {
+        return t;
+      }
+    }
+    r.problem("NETWORK_TRANSPORT", "must be auto, epoll, io_uring or nio, got '" + raw + "'");
+    return Transport.AUTO;
   }
 
   private static Optional<Set<String>> origins(EnvReader r) {

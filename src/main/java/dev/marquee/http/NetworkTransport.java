@@ -2,32 +2,72 @@ package dev.marquee.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import dev.marquee.config.Http;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Which network transport the server's sockets use, said once at start-up. */
+/**
+ * Which network transport the server's sockets use ({@code NETWORK_TRANSPORT}), said once at
+ * start-up. {@code auto}: Netty's native epoll (fewer syscalls and wake-ups per socket write than
+ * NIO) when it loads, which needs Linux on x86_64, else NIO. {@code io_uring}: Linux's io_uring,
+ * about 15% less CPU per delivered message here (BENCHMARKS.md), where the kernel allows it; when
+ * it does not ({@code kernel.io_uring_disabled}, a container's seccomp profile), the server says
+ * why and starts as with {@code auto}.
+ */
 public final class NetworkTransport {
   private static final Logger log = LoggerFactory.getLogger(NetworkTransport.class);
 
   private NetworkTransport() {}
 
-  /**
-   * Netty's native epoll transport (fewer syscalls and wake-ups per socket write than NIO) is used
-   * when it loads, which needs Linux on x86_64; anywhere else Vert.x falls back to NIO.
-   */
-  public static void log(Vertx vertx) {
+  /** Sets the builder's transport for {@code wanted}; returns the name it will use. */
+  public static String choose(VertxBuilder builder, Http.Transport wanted) {
+    Transport chosen =
+        switch (wanted) {
+          case AUTO, NIO -> null;
+          case EPOLL -> usable(Transport.EPOLL, "epoll");
+          case IO_URING -> usable(Transport.IO_URING, "io_uring");
+        };
+    if (chosen != null) {
+      builder.withTransport(chosen);
+      return chosen.name();
+    }
+    return wanted == Http.Transport.NIO ? "nio" : "auto";
+  }
+
+  private static Transport usable(Transport transport, String name) {
+    if (transport != null && transport.available()) {
+      return transport;
+    }
+    Throwable cause = transport == null ? null : transport.unavailabilityCause();
+    log.warn(
+        "network transport unavailable; using the default",
+        kv("wanted", name),
+        kv("reason", cause == null ? "not on this platform" : String.valueOf(cause)));
+    return null;
+  }
+
+  /** Logs the transport {@code vertx} ended up with. */
+  public static void log(Vertx vertx, String chosen) {
     if (vertx.isNativeTransportEnabled()) {
-      Transport transport = Transport.nativeTransport();
-      log.info(
-          "network transport", kv("transport", transport == null ? "native" : transport.name()));
+      String name = chosen;
+      if (chosen.equals("auto")) {
+        Transport auto = Transport.nativeTransport();
+        name = auto == null ? "native" : auto.name();
+      }
+      log.info("network transport", kv("transport", name));
     } else {
       Throwable cause = vertx.unavailableNativeTransportCause();
       log.info(
           "network transport",
           kv("transport", "nio"),
-          kv("nativeUnavailable", cause == null ? "not on this platform" : String.valueOf(cause)));
+          kv(
+              "nativeUnavailable",
+              chosen.equals("nio")
+                  ? "NETWORK_TRANSPORT=nio"
+                  : cause == null ? "not on this platform" : String.valueOf(cause)));
     }
   }
 }
