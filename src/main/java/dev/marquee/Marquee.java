@@ -5,7 +5,6 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import dev.marquee.analytics.AnalyticsReport;
 import dev.marquee.analytics.AnalyticsRoutes;
 import dev.marquee.config.Config;
-import dev.marquee.config.Http;
 import dev.marquee.health.HealthRoutes;
 import dev.marquee.health.Readiness;
 import dev.marquee.history.HistoryRoutes;
@@ -32,12 +31,7 @@ import dev.marquee.web.WebRoutes;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxBuilder;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.micrometer.MetricsDomain;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,24 +77,7 @@ public final class Marquee {
     long started = System.nanoTime();
     Metrics metrics = new Metrics();
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    VertxBuilder builder =
-        Vertx.builder()
-            .with(
-                new VertxOptions()
-                    .setEventLoopPoolSize(loops)
-                    .setPreferNativeTransport(config.http().transport() != Http.Transport.NIO)
-                    .setMetricsOptions(
-                        new MicrometerMetricsOptions()
-                            .setEnabled(true)
-                            // The database pool's sockets would register the same gauges twice.
-                            .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
-                            .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
-                            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
-                            .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)))
-            .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
-    String transport = NetworkTransport.choose(builder, config.http().transport());
-    Vertx vertx = builder.build();
-    NetworkTransport.log(vertx, transport);
+    Vertx vertx = NetworkTransport.vertx(loops, config.http().transport(), metrics);
     Readiness readiness =
         new Readiness(vertx, config.health().checkTimeout(), config.health().heapMaxRatio());
     AtomicReference<Database> db = new AtomicReference<>();

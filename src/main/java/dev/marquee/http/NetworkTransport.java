@@ -3,9 +3,14 @@ package dev.marquee.http;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import dev.marquee.config.Http;
+import dev.marquee.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +27,34 @@ public final class NetworkTransport {
 
   private NetworkTransport() {}
 
+  /**
+   * The server's Vert.x: {@code loops} event loops on the transport {@code wanted}, its metrics
+   * into {@code metrics}; says which transport it ended up with.
+   */
+  public static Vertx vertx(int loops, Http.Transport wanted, Metrics metrics) {
+    VertxBuilder builder =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setEventLoopPoolSize(loops)
+                    .setPreferNativeTransport(wanted != Http.Transport.NIO)
+                    .setMetricsOptions(
+                        new MicrometerMetricsOptions()
+                            .setEnabled(true)
+                            // The database pool's sockets would register the same gauges twice.
+                            .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+                            .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
+                            .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+                            .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET)))
+            .withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+    String chosen = choose(builder, wanted);
+    Vertx vertx = builder.build();
+    log(vertx, chosen);
+    return vertx;
+  }
+
   /** Sets the builder's transport for {@code wanted}; returns the name it will use. */
-  public static String choose(VertxBuilder builder, Http.Transport wanted) {
+  private static String choose(VertxBuilder builder, Http.Transport wanted) {
     Transport chosen =
         switch (wanted) {
           case AUTO, NIO -> null;
@@ -50,7 +81,7 @@ public final class NetworkTransport {
   }
 
   /** Logs the transport {@code vertx} ended up with. */
-  public static void log(Vertx vertx, String chosen) {
+  private static void log(Vertx vertx, String chosen) {
     if (vertx.isNativeTransportEnabled()) {
       String name = chosen;
       if (chosen.equals("auto")) {
