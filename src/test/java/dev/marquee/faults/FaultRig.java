@@ -156,23 +156,7 @@ final class FaultRig implements AutoCloseable {
 
   /** {@code redis-cli} against the rig's Redis: the reply's non-blank lines. */
   List<String> redisCli(String... args) {
-    try {
-      List<String> command = new ArrayList<>(List.of("redis-cli", "-p", "" + redis.port()));
-      command.addAll(List.of(args));
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      List<String> lines =
-          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-              .lines()
-              .filter(l -> !l.isBlank())
-              .toList();
-      p.waitFor();
-      return lines;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return redis.cli(args);
   }
 
   /** Where a test's failure can be read: the servers' own logs. */

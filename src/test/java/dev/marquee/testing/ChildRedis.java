@@ -133,6 +133,27 @@ public final class ChildRedis implements AutoCloseable {
     return lines.isEmpty() ? null : lines.get(0);
   }
 
+  /** {@code redis-cli} against this server: the reply's non-blank lines. */
+  public List<String> cli(String... args) {
+    try {
+      List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+      command.addAll(List.of(args));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      List<String> lines =
+          new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .filter(l -> !l.isBlank())
+              .toList();
+      p.waitFor();
+      return lines;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Subscribers of the channel on this server ({@code PUBSUB NUMSUB}). */
   public long subscribers(String channel) {
     List<String> reply = lines(4, "PUBSUB", "NUMSUB", channel);
