@@ -107,7 +107,8 @@ public final class HttpVerticle extends VerticleBase {
             .setPerFrameWebSocketCompressionSupported(false)
             .setCompressionSupported(false)
             .setRegisterWebSocketWriteHandlers(false)
-            .setTcpNoDelay(true);
+            .setTcpNoDelay(true)
+            .setStrictThreadMode(true);
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen();
   }

@@ -5,6 +5,9 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
 import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
+import io.vertx.core.net.impl.VertxConnection;
+import io.vertx.core.net.impl.VertxHandler;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,11 +18,17 @@ import org.slf4j.LoggerFactory;
  * whose socket is a private field: it is read once by reflection. When any of that is missing (a
  * Vert.x upgrade that moved it), {@link #of} answers null and connections write through Vert.x, one
  * flush per frame, as before.
+ *
+ * <p>It also gives the socket's Vert.x connection the direct write path ({@link #writeDirect}).
  */
 final class RawChannel {
   private static final Logger log = LoggerFactory.getLogger(RawChannel.class);
   private static final String WRAPPER = "io.vertx.ext.web.impl.ServerWebSocketWrapper";
   private static final Field DELEGATE = delegateField();
+  private static final String DIRECT_QUEUE =
+      "io.vertx.core.net.impl.VertxConnection$DirectOutboundMessageQueue";
+  private static final Field QUEUE = queueField();
+  private static final Constructor<?> DIRECT = directQueue();
 
   private RawChannel() {}
 
@@ -43,6 +52,60 @@ final class RawChannel {
     } catch (ReflectiveOperationException | RuntimeException e) {
       log.warn(
           "batched WebSocket writes unavailable; flushing every frame",
+          kv("reason", String.valueOf(e)));
+      return null;
+    }
+  }
+
+  /**
+   * Switches the Vert.x connection under {@code channel} to the write path Vert.x gives HTTP
+   * connections in strict thread mode: a write goes straight to the channel (Netty's outbound
+   * buffer, bounded by the channel's water marks) instead of through a queue that accepts writes
+   * from any thread. Vert.x 5 builds that queue for every server WebSocket whatever the mode: a
+   * chunk of 1,024 slots, over 4 KiB per socket, a third of an idle socket's heap. Marquee writes
+   * each socket only on its own event loop (and Vert.x asserts that on the direct path), so the
+   * queue only cost memory. Answers whether the switch was made; the socket works either way.
+   */
+  static boolean writeDirect(ChannelHandlerContext channel) {
+    if (QUEUE == null
+        || DIRECT == null
+        || !(channel.handler() instanceof VertxHandler<?> handler)) {
+      return false;
+    }
+    VertxConnection connection = handler.getConnection();
+    if (connection == null || !channel.executor().inEventLoop()) {
+      return false;
+    }
+    try {
+      QUEUE.set(connection, DIRECT.newInstance(connection));
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static Field queueField() {
+    try {
+      Field field = VertxConnection.class.getDeclaredField("outboundMessageQueue");
+      field.setAccessible(true);
+      return field;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.warn(
+          "direct WebSocket writes unavailable; each socket keeps Vert.x's write queue",
+          kv("reason", String.valueOf(e)));
+      return null;
+    }
+  }
+
+  private static Constructor<?> directQueue() {
+    try {
+      Constructor<?> constructor =
+          Class.forName(DIRECT_QUEUE).getDeclaredConstructor(VertxConnection.class);
+      constructor.setAccessible(true);
+      return constructor;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.warn(
+          "direct WebSocket writes unavailable; each socket keeps Vert.x's write queue",
           kv("reason", String.valueOf(e)));
       return null;
     }

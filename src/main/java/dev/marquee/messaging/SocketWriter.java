@@ -36,6 +36,9 @@ final class SocketWriter {
   SocketWriter(ServerWebSocket ws, long stallTimeoutMs, Consumer<String> slow) {
     this.ws = ws;
     this.channel = RawChannel.of(ws);
+    if (channel != null) {
+      RawChannel.writeDirect(channel);
+    }
     this.stallTimeoutMs = stallTimeoutMs;
     this.slow = slow;
     ws.pongHandler(b -> pingSentAt = -1);
@@ -52,7 +55,7 @@ final class SocketWriter {
    */
   boolean write(String text, byte[] utf8, List<SocketWriter> batch) {
     boolean batched = batch != null && channel != null;
-    if (ws.writeQueueFull() || (batched && !writableFlushing())) {
+    if (channel == null ? ws.writeQueueFull() : !writableFlushing()) {
       slow.accept("queue");
       return false;
     }
@@ -79,15 +82,13 @@ final class SocketWriter {
   }
 
   /**
-   * Whether the channel takes more bytes, after flushing what this batch left unflushed: Vert.x's
-   * queue never sees the batched writes, so the bound ({@code WS_WRITE_QUEUE_MAX_BYTES}, the
-   * channel's high-water mark) is checked here; unflushed frames count towards it, so they go out
-   * first and only bytes the client has not taken count.
-   *
-   * <p>This check also keeps batched frames behind Vert.x's: Vert.x holds frames back only while
-   * the channel is not writable, and drains them as soon as it becomes writable again (on the loop,
-   * within the same flush), so a batched frame, written only to a writable channel, never overtakes
-   * one Vert.x still holds (a {@code joined} or a replay written just before).
+   * Whether the channel takes more bytes, after flushing what this batch left unflushed: the bound
+   * ({@code WS_WRITE_QUEUE_MAX_BYTES}, the channel's high-water mark) counts only bytes the client
+   * has not taken. Vert.x's own writes on this socket go straight to the channel too ({@link
+   * RawChannel#writeDirect}), so every frame reaches the channel in the order it was written; where
+   * that switch is unavailable, Vert.x holds frames back only while the channel is not writable and
+   * drains them as soon as it is writable again, so a batched frame, written only to a writable
+   * channel, still never overtakes one Vert.x holds (a {@code joined} or a replay written before).
    */
   private boolean writableFlushing() {
     if (channel.channel().isWritable()) {
