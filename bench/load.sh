@@ -14,6 +14,9 @@
 #                      (REDIS_URL, default redis://127.0.0.1:6379) under a unique REDIS_KEY_PREFIX
 #   --instances N      with --start-server --redis: N server processes sharing that Redis
 #   --server-env K=V   extra environment for the started server(s); repeatable
+#   --runs N           with --start-server: run the scenario N times (1..20) against the same
+#                      server(s), one after the other; each run prints its own figures, and the
+#                      last ones are those of a server warmed by the runs before it
 #
 # Environment: SERVER_JAVA_OPTS (server JVM flags), LOADGEN_JAVA_OPTS (generator JVM flags),
 # REDIS_URL, BENCH_PORT (first port to try, default 3920).
@@ -23,7 +26,7 @@ cd "$ROOT"
 JAR=loadgen/target/marquee-loadgen.jar
 SERVER_JAR=target/marquee.jar
 
-START=0; EMBEDDED=0; REDIS=0; INSTANCES=1; SERVER_ENV=(); ARGS=()
+START=0; EMBEDDED=0; REDIS=0; INSTANCES=1; RUNS=1; SERVER_ENV=(); ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --start-server) START=1 ;;
@@ -31,6 +34,8 @@ while [ $# -gt 0 ]; do
     --redis) REDIS=1 ;;
     --instances) INSTANCES=${2:?--instances needs a number}; shift ;;
     --instances=*) INSTANCES=${1#*=} ;;
+    --runs) RUNS=${2:?--runs needs a number}; shift ;;
+    --runs=*) RUNS=${1#*=} ;;
     --server-env) SERVER_ENV+=("${2:?--server-env needs K=V}"); shift ;;
     --server-env=*) SERVER_ENV+=("${1#*=}") ;;
     *) ARGS+=("$1") ;;
@@ -41,6 +46,9 @@ die() { echo "load.sh: $*" >&2; exit 2; }
 case "$INSTANCES" in ''|*[!0-9]*) die "--instances must be a number" ;; esac
 [ "$INSTANCES" -ge 1 ] && [ "$INSTANCES" -le 8 ] || die "--instances must be 1..8"
 if [ "$INSTANCES" -gt 1 ] && [ "$REDIS" = 0 ]; then die "--instances above 1 needs --redis"; fi
+case "$RUNS" in ''|*[!0-9]*) die "--runs must be a number" ;; esac
+[ "$RUNS" -ge 1 ] && [ "$RUNS" -le 20 ] || die "--runs must be 1..20"
+if [ "$RUNS" -gt 1 ] && [ "$START" = 0 ]; then die "--runs goes with --start-server"; fi
 if [ "$START" = 0 ] && { [ "$REDIS" = 1 ] || [ "$EMBEDDED" = 1 ] || [ "$INSTANCES" -gt 1 ]; }; then
   die "--redis, --embedded-db and --instances go with --start-server"
 fi
@@ -135,9 +143,14 @@ for i in $(seq 1 "$INSTANCES"); do
 done
 
 set +e
-# shellcheck disable=SC2086
-java ${LOADGEN_JAVA_OPTS:-} -jar "$JAR" "${ARGS[@]}" "${GEN[@]}"
-RC=$?
+RC=0
+for run in $(seq 1 "$RUNS"); do
+  [ "$RUNS" -gt 1 ] && echo "load.sh: run $run of $RUNS" >&2
+  # shellcheck disable=SC2086
+  java ${LOADGEN_JAVA_OPTS:-} -jar "$JAR" "${ARGS[@]}" "${GEN[@]}"
+  RC=$?
+  [ "$RC" -ne 0 ] && break
+done
 set -e
 if [ "$RC" -ne 0 ] && [ "$RC" -ne 2 ]; then
   for i in $(seq 1 "$INSTANCES"); do

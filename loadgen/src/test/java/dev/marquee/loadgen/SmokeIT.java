@@ -85,6 +85,34 @@ class SmokeIT {
     assertClean(r);
   }
 
+  @Test
+  void repeatedRunsMeasureTheSameServerAgain() throws Exception {
+    requireServices(false);
+    List<JsonObject> runs =
+        load(
+            "--start-server",
+            "--runs",
+            "2",
+            "connections",
+            "--connections",
+            "40",
+            "--per-session",
+            "10",
+            "--seconds",
+            "1",
+            "--warmup-joins",
+            "0",
+            "--json-only");
+    assertThat(runs).hasSize(2);
+    for (JsonObject r : runs) {
+      assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
+      assertThat(r.getLong("finalCheckDelivered")).isEqualTo(40);
+    }
+    assertThat(runs.get(1).getJsonObject("server").getJsonArray("pids"))
+        .as("the second run measures the server the first one warmed")
+        .isEqualTo(runs.get(0).getJsonObject("server").getJsonArray("pids"));
+  }
+
   private static void assertClean(JsonObject r) {
     JsonObject c = r.getJsonObject("checks");
     assertThat(c.getLong("sent")).as(r.encode()).isPositive();
