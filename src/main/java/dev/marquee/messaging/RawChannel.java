@@ -7,6 +7,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.net.impl.VertxHandler;
+import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import org.slf4j.Logger;
@@ -24,11 +25,20 @@ import org.slf4j.LoggerFactory;
 final class RawChannel {
   private static final Logger log = LoggerFactory.getLogger(RawChannel.class);
   private static final String WRAPPER = "io.vertx.ext.web.impl.ServerWebSocketWrapper";
-  private static final Field DELEGATE = delegateField();
-  private static final String DIRECT_QUEUE =
-      "io.vertx.core.net.impl.VertxConnection$DirectOutboundMessageQueue";
-  private static final Field QUEUE = queueField();
-  private static final Constructor<?> DIRECT = directQueue();
+  private static final String BATCHES_OFF =
+      "batched WebSocket writes unavailable; flushing every frame";
+  private static final String DIRECT_OFF =
+      "direct WebSocket writes unavailable; each socket keeps Vert.x's write queue";
+  private static final Field DELEGATE =
+      reach(BATCHES_OFF, () -> Class.forName(WRAPPER).getDeclaredField("delegate"));
+  private static final Field QUEUE =
+      reach(DIRECT_OFF, () -> VertxConnection.class.getDeclaredField("outboundMessageQueue"));
+  private static final Constructor<?> DIRECT =
+      reach(
+          DIRECT_OFF,
+          () ->
+              Class.forName("io.vertx.core.net.impl.VertxConnection$DirectOutboundMessageQueue")
+                  .getDeclaredConstructor(VertxConnection.class));
 
   private RawChannel() {}
 
@@ -44,27 +54,14 @@ final class RawChannel {
     return socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
   }
 
-  private static Field delegateField() {
-    try {
-      Field field = Class.forName(WRAPPER).getDeclaredField("delegate");
-      field.setAccessible(true);
-      return field;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      log.warn(
-          "batched WebSocket writes unavailable; flushing every frame",
-          kv("reason", String.valueOf(e)));
-      return null;
-    }
-  }
-
   /**
    * Switches the Vert.x connection under {@code channel} to the write path Vert.x gives HTTP
    * connections in strict thread mode: a write goes straight to the channel (Netty's outbound
    * buffer, bounded by the channel's water marks) instead of through a queue that accepts writes
    * from any thread. Vert.x 5 builds that queue for every server WebSocket whatever the mode: a
-   * chunk of 1,024 slots, over 4 KiB per socket, a third of an idle socket's heap. Marquee writes
-   * each socket only on its own event loop (and Vert.x asserts that on the direct path), so the
-   * queue only cost memory. Answers whether the switch was made; the socket works either way.
+   * chunk of 1,024 slots, over 4 KiB per socket, as much as the rest of an idle socket. Marquee
+   * writes each socket only on its own event loop (and Vert.x asserts that on the direct path), so
+   * the queue only cost memory. Answers whether the switch was made; the socket works either way.
    */
   static boolean writeDirect(ChannelHandlerContext channel) {
     if (QUEUE == null
@@ -84,29 +81,18 @@ final class RawChannel {
     }
   }
 
-  private static Field queueField() {
-    try {
-      Field field = VertxConnection.class.getDeclaredField("outboundMessageQueue");
-      field.setAccessible(true);
-      return field;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      log.warn(
-          "direct WebSocket writes unavailable; each socket keeps Vert.x's write queue",
-          kv("reason", String.valueOf(e)));
-      return null;
-    }
+  private interface Lookup<T extends AccessibleObject> {
+    T find() throws ReflectiveOperationException;
   }
 
-  private static Constructor<?> directQueue() {
+  /** A private member of Vert.x made accessible, or null (said once, with why) when it is gone. */
+  private static <T extends AccessibleObject> T reach(String unavailable, Lookup<T> lookup) {
     try {
-      Constructor<?> constructor =
-          Class.forName(DIRECT_QUEUE).getDeclaredConstructor(VertxConnection.class);
-      constructor.setAccessible(true);
-      return constructor;
+      T member = lookup.find();
+      member.setAccessible(true);
+      return member;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      log.warn(
-          "direct WebSocket writes unavailable; each socket keeps Vert.x's write queue",
-          kv("reason", String.valueOf(e)));
+      log.warn(unavailable, kv("reason", String.valueOf(e)));
       return null;
     }
   }
