@@ -6,7 +6,9 @@ import io.vertx.core.json.JsonObject;
  * {@code connections}: opens C sockets that join as displays (N per session, --concurrency joins in
  * flight) and holds them for T seconds. Reports the join rate, server CPU per join (over the join
  * phase), server RSS per connection (after --settle-seconds, against the RSS before the first join)
- * and server CPU while idle; at the end one message per session must reach every socket.
+ * and server CPU while idle; at the end one message per session must reach every socket. With
+ * {@code --live-heap}, also the server's live heap per connection (after a full GC, before the
+ * joins and while held): what a socket keeps, apart from how far the collector let the heap grow.
  */
 final class Connections implements Scenario {
   private final int connections;
@@ -16,6 +18,7 @@ final class Connections implements Scenario {
   private final int settle;
   private final int sessions;
   private final int warmupJoins;
+  private final boolean liveHeap;
 
   private Connections(Options o) {
     connections = o.integer("connections", 1, Options.MAX_SOCKETS);
@@ -27,6 +30,7 @@ final class Connections implements Scenario {
     settle = o.flag("settle-seconds") ? settleAsked : Math.min(settleAsked, seconds);
     sessions = (connections + perSession - 1) / Math.max(1, perSession);
     warmupJoins = o.integer("warmup-joins", 0, Options.MAX_SOCKETS);
+    liveHeap = o.flag("live-heap");
     if (settle > seconds) {
       o.problem("--settle-seconds must not exceed --seconds (the hold includes it)");
     }
@@ -74,6 +78,10 @@ final class Connections implements Scenario {
         .put("warmupJoins", warmupJoins);
     Rig.sleepMillis(500);
     long rssBefore = rig.probe.rssKib();
+    if (liveHeap && !rig.probe.enabled()) {
+      throw new RunFailure("--live-heap needs --server-pid");
+    }
+    long liveBefore = liveHeap ? rig.probe.liveHeapBytes() : -1;
     ServerProbe.Window joinCpu = rig.probe.window();
     long t0 = System.nanoTime();
     f.joinDisplays(s -> Math.min(perSession, connections - s * perSession), concurrency);
@@ -87,6 +95,7 @@ final class Connections implements Scenario {
     long holdStart = System.nanoTime();
     Rig.sleepMillis(settle * 1000L);
     long rssAfter = rig.probe.rssKib();
+    long liveHeld = liveHeap ? rig.probe.liveHeapBytes() : -1;
     ServerProbe.Window idleCpu = rig.probe.window();
     Rig.sleepMillis(Math.max(0, seconds * 1000L - (System.nanoTime() - holdStart) / 1_000_000));
     idleCpu.stop();
@@ -128,6 +137,11 @@ final class Connections implements Scenario {
               "rssKiBPerConnectionFromIdle",
               joined > 0 ? Report.round((double) (rssAfter - rssIdle) / joined, 2) : null)
           .put(
+              "liveHeapKiBPerConnection",
+              liveHeap && joined > 0
+                  ? Report.round((liveHeld - liveBefore) / 1024.0 / joined, 2)
+                  : null)
+          .put(
               "idleCpuPercent",
               Report.round(idleCpu.cpuSpent() * 100 / Math.max(0.001, holdSeconds - settle), 2))
           .put(
@@ -163,6 +177,13 @@ final class Connections implements Scenario {
           server.getValue("rssKiBPerConnectionFromIdle"),
           server.getValue("rssMiBIdle"),
           server.getValue("idleCpuPercent"));
+      if (liveHeap) {
+        r.line(
+            "live heap per connection %s KiB (%.1f -> %.1f MiB after a full GC)",
+            server.getValue("liveHeapKiBPerConnection"),
+            liveBefore / 1048576.0,
+            liveHeld / 1048576.0);
+      }
     } else {
       r.line("server CPU/RSS: not measured (give --server-pid)");
     }

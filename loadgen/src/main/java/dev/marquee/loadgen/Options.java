@@ -168,6 +168,13 @@ final class Options {
               "connections",
               "wait after the last join before reading the server's RSS"),
           new Spec(
+              "live-heap",
+              null,
+              "",
+              "connections",
+              "also read the server's live heap (jcmd GC.class_histogram: a full GC) before the"
+                  + " joins and while held, outside the CPU windows; needs jcmd and --server-pid"),
+          new Spec(
               "messages-per-connection",
               "N",
               "1",

@@ -71,6 +71,50 @@ final class ServerProbe {
     return kib;
   }
 
+  /**
+   * Total live heap of the server processes in bytes, from {@code jcmd <pid> GC.class_histogram}
+   * (which runs a full GC first, so only reachable objects count). For {@code --live-heap} only:
+   * the collection itself costs the server CPU and pauses it, so callers read it outside CPU
+   * windows.
+   */
+  long liveHeapBytes() {
+    long bytes = 0;
+    for (long pid : pids) {
+      bytes += liveHeap(pid);
+    }
+    return bytes;
+  }
+
+  private static long liveHeap(long pid) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    try {
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new RunFailure("jcmd " + pid + " GC.class_histogram failed: " + tail(out));
+      }
+      for (String line : out.split("\n")) {
+        if (line.startsWith("Total")) {
+          String[] f = line.trim().split("\\s+");
+          return Long.parseLong(f[f.length - 1]);
+        }
+      }
+      throw new RunFailure("jcmd " + pid + " printed no heap total: " + tail(out));
+    } catch (IOException e) {
+      throw new RunFailure("--live-heap needs the JDK's jcmd (" + jcmd + "): " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunFailure("interrupted while reading the live heap");
+    }
+  }
+
+  private static String tail(String out) {
+    return out.length() > 300 ? out.substring(out.length() - 300) : out;
+  }
+
   /** CPU from the {@code stat} line: fields 14 and 15, counted after the ")" of the name. */
   static long ticks(long pid) {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
