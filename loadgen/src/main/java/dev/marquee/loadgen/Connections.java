@@ -168,9 +168,10 @@ final class Connections implements Scenario {
     r.line("held %.1f s; final message reached %d sockets", holdSeconds, w.delivered);
     if (rig.probe.enabled()) {
       r.line(
-          "server: %s us CPU per join; RSS per connection %s KiB (%s -> %s MiB), %s KiB from"
+          "server: %s us CPU per join (%s%% in the kernel); RSS per connection %s KiB (%s -> %s MiB), %s KiB from"
               + " idle (%s MiB); %s%% CPU while held",
           server.getValue("cpuUsPerJoin"),
+          Math.round(server.getDouble("kernelShare", 0.0) * 100),
           server.getValue("rssKiBPerConnection"),
           server.getValue("rssMiBBeforeJoins"),
           server.getValue("rssMiBHeld"),

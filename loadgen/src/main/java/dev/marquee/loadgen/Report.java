@@ -127,9 +127,11 @@ final class Report {
     if (!Boolean.TRUE.equals(server.getBoolean("measured"))) {
       return "server CPU/RSS: not measured (give --server-pid)";
     }
+    Double kernel = server.getDouble("kernelShare");
     return String.format(
-        "server CPU %s s, %s us per %s; RSS %s -> %s MiB",
+        "server CPU %s s (%s in the kernel), %s us per %s; RSS %s -> %s MiB",
         server.getValue("cpuSeconds"),
+        kernel == null ? "none" : Math.round(kernel * 100) + "%",
         server.getValue(perKey),
         unit,
         server.getValue("rssMiBStart"),

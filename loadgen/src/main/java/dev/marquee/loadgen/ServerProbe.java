@@ -59,6 +59,22 @@ final class ServerProbe {
     return (double) ticks / CLOCK_TICKS;
   }
 
+  /**
+   * Of {@link #cpuSeconds}, the seconds spent in the kernel (system time: syscalls, and on loopback
+   * the receiving side's TCP processing, which the sender's {@code send(2)} runs); NaN without
+   * PIDs.
+   */
+  double kernelSeconds() {
+    if (pids.isEmpty()) {
+      return Double.NaN;
+    }
+    long ticks = 0;
+    for (long pid : pids) {
+      ticks += systemTicks(pid);
+    }
+    return (double) ticks / CLOCK_TICKS;
+  }
+
   /** Total resident memory of the server processes in KiB; -1 without PIDs. */
   long rssKib() {
     if (pids.isEmpty()) {
@@ -117,10 +133,20 @@ final class ServerProbe {
 
   /** CPU from the {@code stat} line: fields 14 and 15, counted after the ")" of the name. */
   static long ticks(long pid) {
-    String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-    // f[0] is field 3 (state), so utime (14) is f[11] and stime (15) is f[12].
+    String[] f = statFields(pid);
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  static long systemTicks(long pid) {
+    return Long.parseLong(statFields(pid)[12]);
+  }
+
+  /**
+   * Fields of {@code /proc/<pid>/stat} from field 3 (state): utime (14) is [11], stime (15) [12].
+   */
+  private static String[] statFields(long pid) {
+    String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+    return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
   }
 
   static long rss(long pid) {
@@ -143,12 +169,15 @@ final class ServerProbe {
   /** A window of server CPU: start it, then read what was spent per unit of work. */
   final class Window {
     private final double cpuStart = cpuSeconds();
+    private final double kernelStart = kernelSeconds();
+    private double kernelSpent = Double.NaN;
     private final long rssStart = rssKib();
     private double cpuSpent = Double.NaN;
     private long rssEnd = -1;
 
     void stop() {
       cpuSpent = cpuSeconds() - cpuStart;
+      kernelSpent = kernelSeconds() - kernelStart;
       rssEnd = rssKib();
     }
 
@@ -166,6 +195,7 @@ final class ServerProbe {
       }
       j.put("measured", true)
           .put("cpuSeconds", Report.round(cpuSpent, 3))
+          .put("kernelShare", cpuSpent > 0 ? Report.round(kernelSpent / cpuSpent, 3) : null)
           .put("rssMiBStart", Report.round(rssStart / 1024.0, 1))
           .put("rssMiBEnd", Report.round(rssEnd / 1024.0, 1));
       if (key != null) {

@@ -23,6 +23,7 @@ class ServerProbeTest {
     } while (p.cpuSeconds() <= before && System.nanoTime() < give);
     assertThat(x).isPositive();
     assertThat(p.cpuSeconds()).isGreaterThan(before);
+    assertThat(p.kernelSeconds()).isBetween(0.0, p.cpuSeconds());
     assertThat(p.rssKib()).isGreaterThan(10_000);
   }
 
@@ -31,6 +32,7 @@ class ServerProbeTest {
     ServerProbe p = new ServerProbe(List.of());
     assertThat(p.enabled()).isFalse();
     assertThat(p.cpuSeconds()).isNaN();
+    assertThat(p.kernelSeconds()).isNaN();
     assertThat(p.window().json("cpuUsPerDelivery", 10).getBoolean("measured")).isFalse();
   }
 }
