@@ -49,14 +49,7 @@ final class ServerProbe {
 
   /** Total CPU seconds (user+system) of the server processes so far; NaN without PIDs. */
   double cpuSeconds() {
-    if (pids.isEmpty()) {
-      return Double.NaN;
-    }
-    long ticks = 0;
-    for (long pid : pids) {
-      ticks += ticks(pid);
-    }
-    return (double) ticks / CLOCK_TICKS;
+    return seconds(ServerProbe::ticks);
   }
 
   /**
@@ -65,12 +58,16 @@ final class ServerProbe {
    * PIDs.
    */
   double kernelSeconds() {
+    return seconds(ServerProbe::systemTicks);
+  }
+
+  private double seconds(java.util.function.LongUnaryOperator ticksOfPid) {
     if (pids.isEmpty()) {
       return Double.NaN;
     }
     long ticks = 0;
     for (long pid : pids) {
-      ticks += systemTicks(pid);
+      ticks += ticksOfPid.applyAsLong(pid);
     }
     return (double) ticks / CLOCK_TICKS;
   }
