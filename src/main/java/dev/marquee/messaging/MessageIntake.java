@@ -115,6 +115,24 @@ public interface MessageIntake {
    * rebuild from PostgreSQL, so the sender hears {@code unavailable} rather than {@code
    * session_ended}.
    */
+  /**
+   * Whether a failed {@link #accept} may still have stored (and published) the message: the store's
+   * connection broke while the call waited for its answer (an I/O error such as a reset: Redis
+   * killed after running the script, its reply lost), as opposed to never connecting or the store
+   * answering with an error. The sender is then told {@code unconfirmed}, not refused.
+   */
+  static boolean unconfirmed(Throwable failure) {
+    boolean io = false;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof io.vertx.redis.client.impl.types.ErrorType) {
+        return false;
+      }
+      io |= t instanceof java.io.IOException;
+    }
+    return io;
+  }
+
   static Future<Admission> unlessStateLost(
       Admission admission, EngineMarkers markers, String sessionKey) {
     if (admission instanceof Admission.Refused r && r.code().equals("session_ended")) {

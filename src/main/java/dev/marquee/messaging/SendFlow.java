@@ -63,6 +63,20 @@ final class SendFlow {
   private static void admitted(
       Connection c, ClientFrame.Send send, AsyncResult<MessageIntake.Admission> admission) {
     Realtime rt = c.rt();
+    if (admission.failed() && MessageIntake.unconfirmed(admission.cause())) {
+      log.warn(
+          "message outcome unknown",
+          kv("session", c.session()),
+          kv("reason", admission.cause().getMessage()));
+      c.error(
+          "unconfirmed",
+          "the store went away while saving this message: it may have been saved; check the"
+              + " history before sending it again",
+          send.ref(),
+          1_000);
+      rt.analytics().messageRefused(c.session(), "unconfirmed");
+      return;
+    }
     if (admission.failed()) {
       log.warn(
           "message not accepted",

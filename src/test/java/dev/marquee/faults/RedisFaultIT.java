@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 7, fault 2: Redis killed under a steady load on two instances, then restarted, once with
  * its append-only file and once empty. While it is down both instances answer 503 on readiness and
- * refuse sends with {@code unavailable}, never half-applied; they recover without a restart. After
- * an empty restart the sessions come back from PostgreSQL under new epochs and every client is told
- * to rejoin and resync. No rate-limit key is left without a TTL.
+ * refuse sends with {@code unavailable}, never half-applied (a send in flight when Redis died is
+ * answered {@code unconfirmed}: it may have been stored); they recover without a restart. After an
+ * empty restart the sessions come back from PostgreSQL under new epochs and every client is told to
+ * rejoin and resync. No rate-limit key is left without a TTL.
  */
 class RedisFaultIT {
 
@@ -118,7 +119,13 @@ class RedisFaultIT {
                       .contains(missing.substring(0, 6) + missing.substring(missing.indexOf(':'))));
     }
     assertThat(verdict.problems()).as("gaps, duplicates, half-applied refusals").isEmpty();
-    assertThat(verdict.refused()).as("sends while Redis was down").containsOnlyKeys("unavailable");
+    assertThat(verdict.refused()).as("sends while Redis was down").containsKey("unavailable");
+    assertThat(verdict.refused().keySet()).isSubsetOf("unavailable", "unconfirmed");
+    // Sends Redis may have run before dying, their replies lost: told so, never refused. Each
+    // controller has one send in flight at most (the intake takes a socket's sends in order).
+    assertThat(verdict.refused().getOrDefault("unconfirmed", 0))
+        .as("unconfirmed: the sends in flight when Redis died")
+        .isLessThanOrEqualTo(FaultLoad.SESSIONS);
     assertThat(verdict.acked()).isGreaterThan(FaultLoad.SESSIONS * 20);
 
     Map<String, java.util.Set<Long>> refused = Verdict.refusedBySession(load.members());

@@ -113,7 +113,16 @@ record Verdict(
     for (LoadMember m : members) {
       if (m.isController()) {
         synchronized (m) {
-          out.put(m.session, new HashSet<>(m.refused.keySet()));
+          // `unconfirmed` is no refusal: the store went away with the message in flight, and the
+          // sender is told it may have been saved (docs/reliability.md).
+          Set<Long> ks = new HashSet<>();
+          m.refused.forEach(
+              (k, code) -> {
+                if (!code.equals("unconfirmed")) {
+                  ks.add(k);
+                }
+              });
+          out.put(m.session, ks);
         }
       }
     }
