@@ -124,14 +124,20 @@ public interface MessageIntake {
   static boolean unconfirmed(Throwable failure) {
     boolean io = false;
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.ConnectException
-          || t instanceof io.vertx.redis.client.impl.types.ErrorType) {
+      if (t instanceof io.vertx.redis.client.impl.types.ErrorType) {
+        // Also how the Redis client fails the calls it had sent when their connection closed.
+        return CONNECTION_CLOSED.equals(t.getMessage());
+      }
+      if (t instanceof java.net.ConnectException) {
         return false;
       }
       io |= t instanceof java.io.IOException;
     }
     return io;
   }
+
+  /** The Redis client's failure for calls sent on a connection that closed before they answered. */
+  String CONNECTION_CLOSED = "CONNECTION_CLOSED";
 
   static Future<Admission> unlessStateLost(
       Admission admission, EngineMarkers markers, String sessionKey) {

@@ -22,6 +22,7 @@ class UnconfirmedTest {
         .isTrue();
     assertThat(MessageIntake.unconfirmed(new IllegalStateException("x", new IOException("reset"))))
         .isTrue();
+    assertThat(MessageIntake.unconfirmed(ErrorType.create("CONNECTION_CLOSED"))).isTrue();
   }
 
   @Test
