@@ -82,13 +82,21 @@ PIDS=()
 DB_MADE=0
 cleanup() {
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  # A server gets 20 s to shut down cleanly, then is killed.
+  for _ in $(seq 1 200); do
+    alive=0
+    for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill -9 "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && { wait "$p" 2>/dev/null || true; }; done
   if [ "$DB_MADE" = 1 ]; then
-    psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+    timeout 60 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
   fi
   if [ "$REDIS" = 1 ]; then
-    redis-cli -u "$REDIS_URL_" --scan --pattern "$PREFIX:*" 2>/dev/null \
-      | xargs -r -n 500 redis-cli -u "$REDIS_URL_" del >/dev/null 2>&1 || true
+    timeout 60 redis-cli -u "$REDIS_URL_" --scan --pattern "$PREFIX:*" 2>/dev/null \
+      | timeout 60 xargs -r -n 500 redis-cli -u "$REDIS_URL_" del >/dev/null 2>&1 || true
   fi
   rm -rf "$WORK"
 }
@@ -102,27 +110,34 @@ ENV=(HOST=127.0.0.1 LOG_LEVEL=warn LOG_DIR="$WORK/logs"
 if [ "$EMBEDDED" = 1 ]; then
   ENV+=(DATA_DIR="$WORK/data")
 else
-  psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $DB" >/dev/null \
-    || die "cannot create a database on 127.0.0.1:5432 (use --embedded-db without it)"
+  timeout 60 psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $DB" >/dev/null \
+    || die "cannot create a database on 127.0.0.1:5432 in 60 s (use --embedded-db without it)"
   DB_MADE=1
   ENV+=(DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB" DATA_DIR="$WORK/data")
 fi
 REDIS_URL_=${REDIS_URL:-redis://127.0.0.1:6379}
 if [ "$REDIS" = 1 ]; then
-  redis-cli -u "$REDIS_URL_" ping >/dev/null 2>&1 || die "no Redis answers at $REDIS_URL_"
+  timeout 10 redis-cli -u "$REDIS_URL_" ping >/dev/null 2>&1 || die "no Redis answers at $REDIS_URL_ in 10 s"
   ENV+=(REDIS_URL="$REDIS_URL_" REDIS_KEY_PREFIX="$PREFIX")
 fi
 
-# 200 from /health/ready (curl when present, else plain bash).
+# 200 from /health/ready within 3 s (curl when present, else plain bash).
 ready() {
   if command -v curl >/dev/null 2>&1; then
-    curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1
+    curl -sf --max-time 3 "http://127.0.0.1:$1/health/ready" >/dev/null 2>&1
   else
-    (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3 \
-      && head -n 1 <&3 | grep -q ' 200 ') 2>/dev/null
+    timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 && printf 'GET /health/ready HTTP/1.0\r\n\r\n' >&3 \
+      && head -n 1 <&3 | grep -q ' 200 '" 2>/dev/null
   fi
 }
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# What /health/ready answers, for the message when a server never gets ready.
+readiness() {
+  command -v curl >/dev/null 2>&1 || return 0
+  curl -s --max-time 5 "http://127.0.0.1:$1/health/ready" 2>&1 | head -c 2000 >&2 || true
+  echo >&2
+}
+# Nothing answers on the port (a connect that hangs counts as taken).
+port_free() { ! timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 PORT=${BENCH_PORT:-3920}
 GEN=()
 for i in $(seq 1 "$INSTANCES"); do
@@ -131,12 +146,19 @@ for i in $(seq 1 "$INSTANCES"); do
   env "${ENV[@]}" "${SERVER_ENV[@]}" PORT="$PORT" \
     java ${SERVER_JAVA_OPTS:-} -jar "$ROOT/$SERVER_JAR" > "$WORK/server$i.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 600); do
-    ready "$PORT" && break
+  echo "load.sh: starting server $i on 127.0.0.1:$PORT" >&2
+  # Sixty seconds by the clock, however long each probe takes.
+  DEADLINE=$((SECONDS + 60))
+  until ready "$PORT"; do
     kill -0 "${PIDS[-1]}" 2>/dev/null || { tail -n 30 "$WORK/server$i.log" >&2; die "server $i exited"; }
+    if [ "$SECONDS" -ge "$DEADLINE" ]; then
+      echo "load.sh: server $i's /health/ready:" >&2
+      readiness "$PORT"
+      tail -n 30 "$WORK/server$i.log" >&2
+      die "server $i not ready in 60 s"
+    fi
     sleep 0.1
   done
-  ready "$PORT" || die "server $i not ready in 60 s"
   echo "load.sh: server $i ready on 127.0.0.1:$PORT (pid ${PIDS[-1]})" >&2
   GEN+=(--url "http://127.0.0.1:$PORT" --server-pid "${PIDS[-1]}")
   PORT=$((PORT + 1))

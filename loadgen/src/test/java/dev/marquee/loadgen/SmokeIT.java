@@ -143,7 +143,11 @@ class SmokeIT {
       p.descendants().forEach(ProcessHandle::destroy);
       p.destroy();
       p.waitFor(20, TimeUnit.SECONDS);
-      fail("bench/load.sh did not finish in 240 s: " + Files.readString(err));
+      fail(
+          "bench/load.sh did not finish in 240 s; stderr:\n"
+              + Files.readString(err)
+              + "\nstdout:\n"
+              + Files.readString(out));
     }
     String stdout = Files.readString(out, StandardCharsets.UTF_8);
     String stderr = Files.readString(err, StandardCharsets.UTF_8);
