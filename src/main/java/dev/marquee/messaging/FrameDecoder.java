@@ -2,6 +2,7 @@ package dev.marquee.messaging;
 
 import dev.marquee.api.Text;
 import dev.marquee.presence.Role;
+import dev.marquee.session.ClientId;
 import dev.marquee.session.SessionCode;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +11,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Turns a text frame into a {@link ClientFrame}. Never throws: anything wrong becomes {@link
@@ -24,8 +24,6 @@ final class FrameDecoder {
 
   /** PostgreSQL text cannot hold U+0000: such a message could be shown but never stored. */
   private static final String NUL = "the character U+0000 is not allowed";
-
-  private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private FrameDecoder() {}
 
@@ -112,9 +110,8 @@ final class FrameDecoder {
       name = role.get() == Role.DISPLAY ? "Display" : "Guest";
     }
     Object rawClientId = json.getValue("clientId");
-    if (rawClientId != null
-        && !(rawClientId instanceof String && CLIENT_ID.matcher((String) rawClientId).matches())) {
-      return invalid("'clientId' must be 1-64 letters, digits or ._:-", ref);
+    if (rawClientId != null && !ClientId.valid(rawClientId)) {
+      return invalid("'clientId' must be " + ClientId.RULE, ref);
     }
     Object rawLastSeq = json.getValue("lastSeq");
     long lastSeq = -1;

@@ -6,6 +6,7 @@ import dev.marquee.api.Responses;
 import dev.marquee.api.Times;
 import dev.marquee.api.Tokens;
 import dev.marquee.bus.RoomBus;
+import dev.marquee.session.ClientId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,14 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The six presence endpoints of PROTOCOL.md, including members that keep alive over HTTP only
  * (polling displays). Changes made here are announced to the room like those of sockets.
  */
 public final class PresenceRoutes {
-  private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final int MAX_NAME = 64;
 
   /** What the routes need to know about sessions, without depending on the session feature. */
@@ -225,10 +224,10 @@ public final class PresenceRoutes {
     if (raw == null) {
       return Optional.empty();
     }
-    if (!(raw instanceof String s) || !CLIENT_ID.matcher(s).matches()) {
-      throw ApiException.badRequest("clientId must be 1-64 letters, digits or ._:-");
+    if (!ClientId.valid(raw)) {
+      throw ApiException.badRequest("clientId must be " + ClientId.RULE);
     }
-    return Optional.of(s);
+    return Optional.of((String) raw);
   }
 
   private static String requiredClientId(JsonObject body) {

@@ -29,7 +29,6 @@ public final class SessionRoutes {
   static final int MAX_PAGE = 1_000;
 
   private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,9}");
-  private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private final SessionService sessions;
   private final SessionModeration moderation;
@@ -199,8 +198,8 @@ public final class SessionRoutes {
   private void kickMember(RoutingContext ctx) {
     String code = code(ctx);
     Object clientId = Responses.body(ctx).getValue("clientId");
-    if (!(clientId instanceof String id) || !CLIENT_ID.matcher(id).matches()) {
-      throw ApiException.badRequest("clientId must be 1-64 letters, digits or ._:-");
+    if (!ClientId.valid(clientId)) {
+      throw ApiException.badRequest("clientId must be " + ClientId.RULE);
     }
     moderation
         .kickAuthorized(code, bearer(ctx), (String) clientId)
