@@ -6,13 +6,10 @@ import dev.marquee.bus.RoomEvent;
 import dev.marquee.logging.Redact;
 import dev.marquee.presence.Role;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +34,8 @@ final class Connection {
   private final String ipKey;
   private final String ipForLogs;
   private long joinTimer = -1;
-  private Future<?> sendTail = Future.succeededFuture();
-  private Future<?> ackTail = Future.succeededFuture();
+  private final SendOrder sendOrder = new SendOrder();
   private Context context;
-  private Thread loop;
 
   private Phase phase = Phase.NEW;
 
@@ -54,7 +49,7 @@ final class Connection {
   private LocalRoom room;
   private final MemberPresence presence;
   private long lastDelivered;
-  private List<RoomEvent> pending;
+  private JoinHold pending;
   private final TextAssembler text = new TextAssembler();
   private SocketWriter writer;
 
@@ -69,7 +64,6 @@ final class Connection {
 
   void start() {
     context = rt.vertx().getOrCreateContext();
-    loop = Thread.currentThread();
     writer =
         new SocketWriter(ws, rt.config().webSocket().stallTimeout().toMillis(), this::slowConsumer);
     ws.setWriteQueueMaxSize(rt.config().webSocket().writeQueueMaxBytes());
@@ -173,39 +167,14 @@ final class Connection {
     return (was == Phase.JOINED || was == Phase.JOINING) && role != null ? role.wire() : "unjoined";
   }
 
-  /**
-   * Runs {@code step} after the previous one of this socket completed, so one sender's messages are
-   * accepted (and numbered) in the order it sent them, whatever the intake's concurrency.
-   */
-  <T> Future<T> inOrder(Supplier<Future<T>> step) {
-    Future<T> next = sendTail.transform(ignored -> step.get());
-    sendTail = next;
-    return next;
-  }
-
-  /**
-   * {@code stored}, completing no sooner than the previous send's: called as each send frame is
-   * read, so acks keep the order of the sends although their stores complete on other threads, in
-   * any order.
-   */
-  <T> Future<T> afterPreviousAck(Future<T> stored) {
-    Future<T> next = ackTail.transform(ignored -> stored);
-    ackTail = next;
-    return next;
+  /** The order this socket's sends are accepted and acked in. */
+  SendOrder sendOrder() {
+    return sendOrder;
   }
 
   /** Runs {@code task} on this socket's loop after every task queued before it, never inline. */
   void queueOnLoop(Runnable task) {
     context.runOnContext(v -> task.run());
-  }
-
-  /** Runs {@code task} on this socket's event loop (at once if already there). */
-  void onLoop(Runnable task) {
-    if (Thread.currentThread() == loop) {
-      task.run();
-    } else {
-      context.runOnContext(v -> task.run());
-    }
   }
 
   // ---- used by JoinFlow ----
@@ -226,7 +195,7 @@ final class Connection {
     this.clientId = clientId;
     this.name = name;
     this.role = role;
-    this.pending = new ArrayList<>();
+    this.pending = new JoinHold();
     rt.metrics().socketRole("unjoined", role.wire());
     this.room = rooms.join(session, this);
   }
@@ -273,15 +242,9 @@ final class Connection {
     }
     lastDelivered = lastSeq;
     phase = Phase.JOINED;
-    List<RoomEvent> queued = pending;
+    JoinHold held = pending;
     pending = null;
-    for (RoomEvent event : queued) {
-      if (event instanceof RoomEvent.Message m) {
-        deliverMessage(m, Frames.encoded(Frames.message(m.message())), null);
-      } else {
-        deliverEvent(event, Frames.encoded(LocalRoom.encode(event)), null);
-      }
-    }
+    held.deliverTo(this);
   }
 
   // ---- used by LocalRoom ----

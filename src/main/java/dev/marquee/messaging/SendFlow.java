@@ -34,7 +34,8 @@ final class SendFlow {
     MessageIntake.Submission submission =
         new MessageIntake.Submission(
             c.session(), c.clientId(), c.name(), c.role(), c.ipKey(), send.text());
-    Future<MessageIntake.Admission> admitted = c.inOrder(() -> rt.intake().accept(submission));
+    Future<MessageIntake.Admission> admitted =
+        c.sendOrder().accept(() -> rt.intake().accept(submission));
     admitted.onComplete(ar -> c.queueOnLoop(() -> admitted(c, send, ar)));
     Future<Boolean> stored =
         admitted.transform(
@@ -42,7 +43,8 @@ final class SendFlow {
                 ar.succeeded() && ar.result() instanceof MessageIntake.Admission.Accepted a
                     ? a.stored().transform(s -> Future.succeededFuture(s.succeeded()))
                     : Future.succeededFuture((Boolean) null));
-    c.afterPreviousAck(stored)
+    c.sendOrder()
+        .ack(stored)
         .onSuccess(
             ok -> {
               if (ok != null) {
@@ -63,27 +65,23 @@ final class SendFlow {
   private static void admitted(
       Connection c, ClientFrame.Send send, AsyncResult<MessageIntake.Admission> admission) {
     Realtime rt = c.rt();
-    if (admission.failed() && MessageIntake.unconfirmed(admission.cause())) {
-      log.warn(
-          "message outcome unknown",
-          kv("session", c.session()),
-          kv("reason", admission.cause().getMessage()));
-      c.error(
-          "unconfirmed",
-          "the store went away while saving this message: it may have been saved; check the"
-              + " history before sending it again",
-          send.ref(),
-          1_000);
-      rt.analytics().messageRefused(c.session(), "unconfirmed");
-      return;
-    }
     if (admission.failed()) {
-      log.warn(
-          "message not accepted",
-          kv("session", c.session()),
-          kv("reason", admission.cause().getMessage()));
-      c.error("unavailable", "the server cannot accept messages right now", send.ref(), 1_000);
-      rt.analytics().messageRefused(c.session(), "unavailable");
+      if (MessageIntake.unconfirmed(admission.cause())) {
+        failed(
+            c,
+            send,
+            admission.cause(),
+            "unconfirmed",
+            "the store went away while saving this message: it may have been saved; check the"
+                + " history before sending it again");
+      } else {
+        failed(
+            c,
+            send,
+            admission.cause(),
+            "unavailable",
+            "the server cannot accept messages right now");
+      }
       return;
     }
     if (admission.result() instanceof MessageIntake.Admission.Refused r) {
@@ -101,5 +99,19 @@ final class SendFlow {
     }
     rt.metrics().messageAccepted();
     rt.analytics().record(AnalyticsLog.MESSAGE_SENT, c.session());
+  }
+
+  /**
+   * The intake failed: the sender may retry in a second; {@code code} says whether it was saved.
+   */
+  private static void failed(
+      Connection c, ClientFrame.Send send, Throwable cause, String code, String message) {
+    log.warn(
+        "message not accepted",
+        kv("session", c.session()),
+        kv("code", code),
+        kv("reason", cause.getMessage()));
+    c.error(code, message, send.ref(), 1_000);
+    c.rt().analytics().messageRefused(c.session(), code);
   }
 }
