@@ -75,33 +75,18 @@ class TokensAtRestTest {
   private static List<String> redisDump(TestServer server, String code) throws Exception {
     List<String> out = new ArrayList<>();
     String prefix = server.env().get("REDIS_KEY_PREFIX");
-    for (String key : cli("--scan", "--pattern", prefix + ":*")) {
-      String type = cli("TYPE", key).get(0);
+    for (String key : TestRedis.cli("--scan", "--pattern", prefix + ":*")) {
+      String type = TestRedis.cli("TYPE", key).get(0);
       switch (type) {
-        case "string" -> out.addAll(cli("GET", key));
-        case "hash" -> out.addAll(cli("HGETALL", key));
-        case "list" -> out.addAll(cli("LRANGE", key, "0", "-1"));
-        case "zset" -> out.addAll(cli("ZRANGE", key, "0", "-1"));
-        case "set" -> out.addAll(cli("SMEMBERS", key));
+        case "string" -> out.addAll(TestRedis.cli("GET", key));
+        case "hash" -> out.addAll(TestRedis.cli("HGETALL", key));
+        case "list" -> out.addAll(TestRedis.cli("LRANGE", key, "0", "-1"));
+        case "zset" -> out.addAll(TestRedis.cli("ZRANGE", key, "0", "-1"));
+        case "set" -> out.addAll(TestRedis.cli("SMEMBERS", key));
         default -> out.add(key);
       }
     }
     assertThat(String.join(" ", out)).contains(code);
     return out;
-  }
-
-  private static List<String> cli(String... args) throws Exception {
-    java.net.URI url = java.net.URI.create(TestRedis.URL);
-    List<String> command =
-        new ArrayList<>(List.of("redis-cli", "-h", url.getHost(), "-p", "" + url.getPort()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    List<String> lines =
-        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-            .lines()
-            .filter(l -> !l.isBlank())
-            .toList();
-    p.waitFor();
-    return lines;
   }
 }

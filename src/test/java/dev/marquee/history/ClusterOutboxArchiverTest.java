@@ -176,11 +176,23 @@ class ClusterOutboxArchiverTest {
             keys.outbox(code),
             ">"));
     // Idle past claimAfter before the first pass, which claims at once (and then every 5 s).
-    Thread.sleep(300);
+    Eventually.until(Duration.ofSeconds(5), () -> leastIdleMs(code) > 250, "entries idle 250 ms");
     archiver("alive", Duration.ofMillis(200));
 
     Eventually.until(Duration.ofSeconds(15), () -> storedCount() == 10, "claimed and stored");
     assertThat(storedSeqs(code)).isEqualTo(range(1, 10));
+  }
+
+  /** The shortest idle time among the pending entries of the outbox's group (XPENDING). */
+  private long leastIdleMs(String code) {
+    long least = Long.MAX_VALUE;
+    for (var entry :
+        await(
+            store.send(
+                Command.XPENDING, keys.outbox(code), OutboxArchiver.GROUP, "-", "+", "100"))) {
+      least = Math.min(least, entry.get(2).toLong());
+    }
+    return least;
   }
 
   private long length(String code) {

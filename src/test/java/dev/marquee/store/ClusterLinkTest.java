@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.marquee.config.RedisUrl;
 import dev.marquee.testing.ChildCluster;
 import dev.marquee.testing.ChildRedis;
+import dev.marquee.testing.Eventually;
 import dev.marquee.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,19 +35,38 @@ class ClusterLinkTest {
       try {
         assertThat(round(store)).isEqualTo(30);
         ChildRedis node = cluster.nodes().get(0);
-        List<Future<?>> during = new ArrayList<>();
+        List<Future<?>> during = new CopyOnWriteArrayList<>();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicBoolean restarted = new AtomicBoolean();
+        AtomicInteger answeredSinceRestart = new AtomicInteger();
         long traffic =
             vertx.setPeriodic(
                 5,
                 id -> {
+                  boolean afterRestart = restarted.get();
                   for (int i = 0; i < 10; i++) {
-                    during.add(store.send(Command.EXISTS, store.keys().session("S" + i)));
+                    Future<?> f = store.send(Command.EXISTS, store.keys().session("S" + i));
+                    f.onComplete(
+                        ar -> {
+                          if (ar.failed()) {
+                            failed.incrementAndGet();
+                          }
+                          if (afterRestart) {
+                            answeredSinceRestart.incrementAndGet();
+                          }
+                        });
+                    during.add(f);
                   }
                 });
         node.kill();
-        Thread.sleep(300);
+        Eventually.until(
+            Duration.ofSeconds(10), () -> failed.get() > 0, "commands to the dead master fail");
         node.restart();
-        Thread.sleep(300);
+        restarted.set(true);
+        Eventually.until(
+            Duration.ofSeconds(10),
+            () -> answeredSinceRestart.get() >= 30,
+            "three rounds answered while the node rejoins");
         vertx.cancelTimer(traffic);
         cluster.awaitOk();
 

@@ -135,23 +135,7 @@ public final class ChildRedis implements AutoCloseable {
 
   /** {@code redis-cli} against this server: the reply's non-blank lines. */
   public List<String> cli(String... args) {
-    try {
-      List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
-      command.addAll(List.of(args));
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      List<String> lines =
-          new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-              .lines()
-              .filter(l -> !l.isBlank())
-              .toList();
-      p.waitFor();
-      return lines;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return RedisCli.run("127.0.0.1", port, args);
   }
 
   /** Subscribers of the channel on this server ({@code PUBSUB NUMSUB}). */

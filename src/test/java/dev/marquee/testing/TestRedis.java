@@ -24,6 +24,12 @@ public final class TestRedis {
 
   private TestRedis() {}
 
+  /** {@code redis-cli} against this Redis: the reply's non-blank lines. */
+  public static List<String> cli(String... args) {
+    java.net.URI url = java.net.URI.create(URL);
+    return RedisCli.run(url.getHost(), url.getPort(), args);
+  }
+
   public static String uniquePrefix() {
     return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   }
