@@ -3,13 +3,16 @@ package dev.marquee.messaging;
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.impl.WebSocketImplBase;
 import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.net.impl.VertxHandler;
 import java.lang.reflect.AccessibleObject;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Vert.x upgrade that moved it), {@link #of} answers null and connections write through Vert.x, one
  * flush per frame, as before.
  *
- * <p>It also gives the socket's Vert.x connection the direct write path ({@link #writeDirect}).
+ * <p>It also gives the socket's Vert.x connection the direct write path ({@link #writeDirect}) and
+ * lets go of the upgrade exchange Vert.x would keep for the socket's life ({@link
+ * #releaseUpgrade}).
  */
 final class RawChannel {
   private static final Logger log = LoggerFactory.getLogger(RawChannel.class);
@@ -40,18 +45,33 @@ final class RawChannel {
               Class.forName("io.vertx.core.net.impl.VertxConnection$DirectOutboundMessageQueue")
                   .getDeclaredConstructor(VertxConnection.class));
 
+  private static final String UPGRADE_KEPT =
+      "WebSocket upgrade exchanges not released; each socket keeps its upgrade request";
+  private static final Field FACTORY =
+      reach(UPGRADE_KEPT, () -> VertxHandler.class.getDeclaredField("connectionFactory"));
+  private static final Method HEADERS =
+      reach(
+          UPGRADE_KEPT, () -> WebSocketImplBase.class.getDeclaredMethod("headers", MultiMap.class));
+
   private RawChannel() {}
 
   static ChannelHandlerContext of(ServerWebSocket ws) {
-    Object socket = ws;
+    Object socket = unwrap(ws);
+    return socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
+  }
+
+  /**
+   * Vert.x's own socket under Vert.x Web's wrapper (or {@code ws} itself); null when unreadable.
+   */
+  private static Object unwrap(ServerWebSocket ws) {
     try {
       if (DELEGATE != null && DELEGATE.getDeclaringClass().isInstance(ws)) {
-        socket = DELEGATE.get(ws);
+        return DELEGATE.get(ws);
       }
+      return ws;
     } catch (IllegalAccessException | RuntimeException e) {
       return null;
     }
-    return socket instanceof WebSocketInternal internal ? internal.channelHandlerContext() : null;
   }
 
   /**
@@ -75,6 +95,32 @@ final class RawChannel {
     }
     try {
       QUEUE.set(connection, DIRECT.newInstance(connection));
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Lets go of the upgrade exchange under {@code ws}. Vert.x builds a socket's connection with a
+   * function that holds the upgrade's handshaker, and through it the HTTP request, response, their
+   * headers and the HTTP connection the upgrade replaced; the channel's handler keeps that function
+   * for the socket's life although it calls it once, when the handler is added. The socket itself
+   * keeps the request's headers for {@link ServerWebSocket#headers()}, which Marquee reads from the
+   * request before the upgrade and never after. Dropping both frees over a third of an idle
+   * socket's heap. Answers whether both were dropped; the socket works either way.
+   */
+  static boolean releaseUpgrade(ServerWebSocket ws, ChannelHandlerContext channel) {
+    if (FACTORY == null
+        || HEADERS == null
+        || !(unwrap(ws) instanceof WebSocketImplBase<?> socket)
+        || !(channel.handler() instanceof VertxHandler<?> handler)
+        || handler.getConnection() == null) {
+      return false;
+    }
+    try {
+      FACTORY.set(handler, null);
+      HEADERS.invoke(socket, (MultiMap) null);
       return true;
     } catch (ReflectiveOperationException | RuntimeException e) {
       return false;

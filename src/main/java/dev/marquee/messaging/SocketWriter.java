@@ -38,6 +38,7 @@ final class SocketWriter {
     this.channel = RawChannel.of(ws);
     if (channel != null) {
       RawChannel.writeDirect(channel);
+      RawChannel.releaseUpgrade(ws, channel);
     }
     this.stallTimeoutMs = stallTimeoutMs;
     this.slow = slow;
