@@ -76,14 +76,7 @@ class RawChannelTest {
                           channel.writeAndFlush(new TextWebSocketFrame("4"));
                           ws.writeTextMessage("5");
                         }));
-    server =
-        vertx
-            .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-            .requestHandler(router)
-            .listen()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    listen(router);
 
     List<String> received = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> five = new CompletableFuture<>();
@@ -95,10 +88,7 @@ class RawChannelTest {
             five.complete(null);
           }
         });
-    ws.connect(server.actualPort(), "127.0.0.1", "/ws")
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    connect(ws);
 
     assertThat(queueBefore.get(10, TimeUnit.SECONDS)).endsWith("$InternalMessageChannel");
     assertThat(offLoop.get(10, TimeUnit.SECONDS)).as("refused off the socket's loop").isFalse();
@@ -132,22 +122,12 @@ class RawChannelTest {
                         ws.closeHandler(v -> serverClosed.complete(null));
                       });
             });
-    server =
-        vertx
-            .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
-            .requestHandler(router)
-            .listen()
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    listen(router);
 
     CompletableFuture<String> echo = new CompletableFuture<>();
     ClientWebSocket ws = client.webSocket();
     ws.textMessageHandler(echo::complete);
-    ws.connect(server.actualPort(), "127.0.0.1", "/ws")
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    connect(ws);
 
     assertThat(headersBefore.get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(released.get(10, TimeUnit.SECONDS)).isTrue();
@@ -166,6 +146,24 @@ class RawChannelTest {
     assertThat(echo.get(10, TimeUnit.SECONDS)).isEqualTo("echo hi");
     ws.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     serverClosed.get(10, TimeUnit.SECONDS);
+  }
+
+  private void listen(Router router) throws Exception {
+    server =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+            .requestHandler(router)
+            .listen()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+  }
+
+  private void connect(ClientWebSocket ws) throws Exception {
+    ws.connect(server.actualPort(), "127.0.0.1", "/ws")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   private static String queueClass(ChannelHandlerContext channel) {
