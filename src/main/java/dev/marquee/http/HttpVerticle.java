@@ -80,6 +80,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(HttpVerticle::securityHeaders);
     router.route("/api/*").handler(this::readinessGate);
     router.route("/ws").handler(this::readinessGate);
+    // Every join starts here: the upgrade route comes before the API's, so it is matched at once.
+    webSocket = routes.webSocket().get();
+    webSocket.mount(router);
     // The body handler must run before anything asynchronous (the limiter may ask Redis).
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route("/api/*").handler(routes.httpLimit());
@@ -91,8 +94,6 @@ public final class HttpVerticle extends VerticleBase {
     routes.profiles().mount(router);
     routes.rateLimits().mount(router);
     routes.analytics().mount(router);
-    webSocket = routes.webSocket().get();
-    webSocket.mount(router);
     routes.web().mount(router);
     router.route().handler(ctx -> ctx.fail(new ApiException(404, "not_found", "no such endpoint")));
     router.route().failureHandler(HttpVerticle::failure);
