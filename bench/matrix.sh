@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every load-generator scenario on the memory engine, on Redis, and on two instances on Redis, one
-# after the other: what BENCHMARKS.md's scenario tables come from. About 12 minutes; run it on an
+# after the other: what BENCHMARKS.md's scenario tables come from. About 17 minutes; run it on an
 # otherwise idle machine (the generator and the servers share its cores).
 #
 #   bench/matrix.sh                 # all three set-ups
@@ -38,8 +38,10 @@ for setup in "${setups[@]}"; do
   esac
   run "$setup-fanout" "${flags[@]}" fanout --warmup 30 --seconds 15
   run "$setup-saturate" "${flags[@]}" saturate --rate 100 --warmup 30 --max-seconds 240
-  run "$setup-connections" "${flags[@]}" connections --connections 15000 --per-session 100 \
-    --warmup-joins 3000 --max-seconds 240
+  # Three runs against one server: the first measures the JIT as much as the joins, the last a
+  # warm server.
+  run "$setup-connections" "${flags[@]}" --runs 3 connections --connections 15000 \
+    --per-session 100 --warmup-joins 3000 --live-heap --max-seconds 240
   run "$setup-churn" "${flags[@]}" churn --concurrency 100 --seconds 20
   run "$setup-history" "${flags[@]}" history --seed-messages 2000 --concurrency 16
 done
