@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,6 +23,8 @@ public final class RawWebSocket implements AutoCloseable {
   public static final int TEXT = 0x1;
   public static final int CONTINUATION = 0x0;
   public static final int CLOSE = 0x8;
+  public static final int PING = 0x9;
+  public static final int PONG = 0xA;
 
   /** What {@link #awaitClose()} answers when the server dropped the connection without a close. */
   public static final int NO_CLOSE_FRAME = 1006;
@@ -188,6 +191,27 @@ public final class RawWebSocket implements AutoCloseable {
       throw new AssertionError("expected a text frame, got " + describe(frame));
     }
     return frame.text();
+  }
+
+  /**
+   * Reads up to the server's next ping and answers it with a pong, as every WebSocket client does;
+   * returns the text frames read on the way. Fails if the server closes first.
+   */
+  public List<String> answerNextPing() {
+    List<String> texts = new ArrayList<>();
+    while (true) {
+      Frame frame = readFrame();
+      if (frame == null || frame.opcode() == CLOSE) {
+        throw new AssertionError("closed while waiting for a ping: " + describe(frame));
+      }
+      if (frame.opcode() == PING) {
+        sendFrame(true, PONG, frame.payload());
+        return texts;
+      }
+      if (frame.opcode() == TEXT) {
+        texts.add(frame.text());
+      }
+    }
   }
 
   /**
