@@ -314,14 +314,14 @@ final class Connection {
 
   /** Writes a frame encoded once for a whole fan-out, batched with {@code unflushed} if given. */
   boolean write(Frames.Encoded frame, List<SocketWriter> unflushed) {
-    return write(frame.text(), frame.utf8(), unflushed);
+    return write(frame.text(), frame.wire(), unflushed);
   }
 
-  private boolean write(String frame, byte[] utf8, List<SocketWriter> batch) {
+  private boolean write(String frame, byte[] wire, List<SocketWriter> batch) {
     if (phase == Phase.CLOSING || ws.isClosed()) {
       return false; // the peer went away; our close handler runs next
     }
-    return writer.write(frame, utf8, batch);
+    return writer.write(frame, wire, batch);
   }
 
   /** Pings or gives up on a client that stopped reading; see {@link SocketWriter#checkStall}. */

@@ -15,13 +15,39 @@ final class Frames {
   private Frames() {}
 
   /**
-   * A frame's text and its UTF-8 bytes, encoded once for a whole fan-out (server frames are not
-   * masked, so every member gets the same bytes).
+   * A frame's text and the whole WebSocket frame that carries it (header and UTF-8 payload),
+   * encoded once for a whole fan-out: server frames are not masked, so every member gets the same
+   * bytes, written to each channel as they are ({@link SocketWriter#write}).
    */
-  record Encoded(String text, byte[] utf8) {}
+  record Encoded(String text, byte[] wire) {}
 
   static Encoded encoded(String text) {
-    return new Encoded(text, text.getBytes(StandardCharsets.UTF_8));
+    return new Encoded(text, textFrame(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * A final, unmasked text frame (RFC 6455, section 5.2) around {@code payload}: what Netty's
+   * {@code WebSocket13FrameEncoder} writes for a {@code TextWebSocketFrame}, in one array.
+   */
+  static byte[] textFrame(byte[] payload) {
+    int n = payload.length;
+    int header = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+    byte[] frame = new byte[header + n];
+    frame[0] = (byte) 0x81;
+    if (n < 126) {
+      frame[1] = (byte) n;
+    } else if (n < 65_536) {
+      frame[1] = 126;
+      frame[2] = (byte) (n >>> 8);
+      frame[3] = (byte) n;
+    } else {
+      frame[1] = 127;
+      for (int i = 0; i < 8; i++) {
+        frame[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+      }
+    }
+    System.arraycopy(payload, 0, frame, header, n);
+    return frame;
   }
 
   static String joined(
@@ -46,16 +72,24 @@ final class Frames {
         .encode();
   }
 
+  /** {@code type} first, then {@link StoredMessageJson}'s fields in its order. */
   static String message(StoredMessage m) {
-    return new JsonObject().put("type", "message").mergeIn(StoredMessageJson.toJson(m)).encode();
+    StringBuilder out = new StringBuilder(128 + m.text().length());
+    out.append("{\"type\":\"message\",\"session\":");
+    JsonText.string(out, m.session()).append(",\"seq\":").append(m.seq());
+    out.append(",\"ts\":").append(m.ts()).append(",\"from\":{\"clientId\":");
+    JsonText.string(out, m.clientId()).append(",\"name\":");
+    JsonText.string(out, m.name()).append(",\"role\":");
+    JsonText.string(out, m.role().wire()).append("},\"text\":");
+    return JsonText.string(out, m.text()).append('}').toString();
   }
 
   static String ack(String ref, long seq) {
-    JsonObject ack = new JsonObject().put("type", "ack");
+    StringBuilder out = new StringBuilder(48).append("{\"type\":\"ack\",");
     if (ref != null) {
-      ack.put("ref", ref);
+      JsonText.string(out.append("\"ref\":"), ref).append(',');
     }
-    return ack.put("seq", seq).encode();
+    return out.append("\"seq\":").append(seq).append('}').toString();
   }
 
   static String presence(RoomEvent.Presence p) {
