@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One client socket: its state machine (new, joining, joined, closing), frame dispatch and the
  * bounded write path. Joining and sending live in {@link JoinFlow} and {@link SendFlow}; fan-out in
- * {@link LocalRoom}. Everything here runs on the socket's event loop.
+ * {@link LocalRoom}; what a member does with a room event in {@link MemberEvents}. Everything here
+ * runs on the socket's event loop.
  */
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -273,36 +274,7 @@ final class Connection {
     if (phase != Phase.JOINED) {
       return;
     }
-    if (event instanceof RoomEvent.Kicked k) {
-      if (clientId.equals(k.clientId())) {
-        rt.metrics().clientError("kicked");
-        write(frame, null);
-        // Usually the kicker removed the member already; this covers a socket that entered
-        // presence meanwhile.
-        presence.leave("kicked");
-        close(CloseCodes.KICKED, "kicked");
-      }
-      return;
-    }
-    if (event instanceof RoomEvent.Presence p && clientId.equals(p.clientId())) {
-      if ("idle".equals(p.event())) {
-        presence.markedIdle();
-      }
-      if ("join".equals(p.event())) {
-        return; // its own arrival: the joiner already has the counts in `joined`
-      }
-      if ("leave".equals(p.event()) && "idle".equals(p.reason())) {
-        write(frame, unflushed);
-        presence.forget();
-        close(CloseCodes.NORMAL, "idle");
-        return;
-      }
-    }
-    write(frame, unflushed);
-    if (event instanceof RoomEvent.Ended) {
-      presence.forget();
-      close(CloseCodes.SESSION_ENDED, "session ended");
-    }
+    MemberEvents.deliver(this, presence, event, frame, unflushed);
   }
 
   // ---- writing ----
@@ -314,14 +286,14 @@ final class Connection {
 
   /** Writes a frame encoded once for a whole fan-out, batched with {@code unflushed} if given. */
   boolean write(Frames.Encoded frame, List<SocketWriter> unflushed) {
-    return write(frame.text(), frame.wire(), unflushed);
+    return write(frame.text(), frame.utf8(), unflushed);
   }
 
-  private boolean write(String frame, byte[] wire, List<SocketWriter> batch) {
+  private boolean write(String frame, byte[] utf8, List<SocketWriter> batch) {
     if (phase == Phase.CLOSING || ws.isClosed()) {
       return false; // the peer went away; our close handler runs next
     }
-    return writer.write(frame, wire, batch);
+    return writer.write(frame, utf8, batch);
   }
 
   /** Pings or gives up on a client that stopped reading; see {@link SocketWriter#checkStall}. */

@@ -15,39 +15,13 @@ final class Frames {
   private Frames() {}
 
   /**
-   * A frame's text and the whole WebSocket frame that carries it (header and UTF-8 payload),
-   * encoded once for a whole fan-out: server frames are not masked, so every member gets the same
-   * bytes, written to each channel as they are ({@link SocketWriter#write}).
+   * A frame's text and its UTF-8 bytes, encoded once for a whole fan-out (server frames are not
+   * masked, so every member gets the same bytes).
    */
-  record Encoded(String text, byte[] wire) {}
+  record Encoded(String text, byte[] utf8) {}
 
   static Encoded encoded(String text) {
-    return new Encoded(text, textFrame(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /**
-   * A final, unmasked text frame (RFC 6455, section 5.2) around {@code payload}: what Netty's
-   * {@code WebSocket13FrameEncoder} writes for a {@code TextWebSocketFrame}, in one array.
-   */
-  static byte[] textFrame(byte[] payload) {
-    int n = payload.length;
-    int header = n < 126 ? 2 : n < 65_536 ? 4 : 10;
-    byte[] frame = new byte[header + n];
-    frame[0] = (byte) 0x81;
-    if (n < 126) {
-      frame[1] = (byte) n;
-    } else if (n < 65_536) {
-      frame[1] = 126;
-      frame[2] = (byte) (n >>> 8);
-      frame[3] = (byte) n;
-    } else {
-      frame[1] = 127;
-      for (int i = 0; i < 8; i++) {
-        frame[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
-      }
-    }
-    System.arraycopy(payload, 0, frame, header, n);
-    return frame;
+    return new Encoded(text, text.getBytes(StandardCharsets.UTF_8));
   }
 
   static String joined(

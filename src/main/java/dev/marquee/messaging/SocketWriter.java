@@ -2,6 +2,7 @@ package dev.marquee.messaging;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.List;
@@ -47,14 +48,13 @@ final class SocketWriter {
   /**
    * Writes one frame; false when the socket is over its bound, which hands it to {@code slow}.
    *
-   * <p>With {@code batch} (a room's fan-out) and the socket's Netty channel at hand, the frame, as
-   * the WebSocket frame {@code wire} encoded once for the whole fan-out, is written without a flush
-   * and this writer added to {@code batch} once, so the room flushes it after its batch ({@link
-   * #flush}): one syscall for all the frames of a batch. Written on the channel's own event loop,
-   * in the same channel as Vert.x's writes, so order is kept; a close or any other write flushes it
-   * too.
+   * <p>With {@code batch} (a room's fan-out) and the socket's Netty channel at hand, the frame is
+   * written without a flush and this writer added to {@code batch} once, so the room flushes it
+   * after its batch ({@link #flush}): one syscall for all the frames of a batch. Written on the
+   * channel's own event loop, in the same channel as Vert.x's writes, so order is kept; a close or
+   * any other write flushes it too.
    */
-  boolean write(String text, byte[] wire, List<SocketWriter> batch) {
+  boolean write(String text, byte[] utf8, List<SocketWriter> batch) {
     boolean batched = batch != null && channel != null;
     if (channel == null ? ws.writeQueueFull() : !writableFlushing()) {
       slow.accept("queue");
@@ -62,8 +62,8 @@ final class SocketWriter {
     }
     wroteSincePing = true;
     if (batched) {
-      // The whole frame, header included, as bytes: Netty's frame encoder lets them through.
-      channel.write(Unpooled.wrappedBuffer(wire), channel.voidPromise());
+      channel.write(
+          new TextWebSocketFrame(true, 0, Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
       if (!unflushed) {
         unflushed = true;
         batch.add(this);
